@@ -1,0 +1,36 @@
+dnl config.m4 for extension slotlock
+
+PHP_ARG_ENABLE([slotlock],
+  [whether to enable slotlock support],
+  [AS_HELP_STRING([--enable-slotlock], [Enable slotlock (distributed slot locks on Redis)])],
+  [no])
+
+PHP_ARG_WITH([hiredis-dir],
+  [for hiredis],
+  [AS_HELP_STRING([[--with-hiredis-dir[=DIR]]], [slotlock: hiredis install prefix (default: pkg-config)])],
+  [no], [no])
+
+if test "$PHP_SLOTLOCK" != "no"; then
+  if test "$PHP_HIREDIS_DIR" != "no" && test "$PHP_HIREDIS_DIR" != "yes"; then
+    if test -r "$PHP_HIREDIS_DIR/include/hiredis/hiredis.h"; then
+      PHP_ADD_INCLUDE([$PHP_HIREDIS_DIR/include])
+      PHP_ADD_LIBRARY_WITH_PATH([hiredis], [$PHP_HIREDIS_DIR/$PHP_LIBDIR], [SLOTLOCK_SHARED_LIBADD])
+    else
+      AC_MSG_ERROR([hiredis.h not found under $PHP_HIREDIS_DIR/include/hiredis])
+    fi
+  else
+    PKG_CHECK_MODULES([HIREDIS], [hiredis >= 0.13])
+    PHP_EVAL_INCLINE([$HIREDIS_CFLAGS])
+    PHP_EVAL_LIBLINE([$HIREDIS_LIBS], [SLOTLOCK_SHARED_LIBADD])
+  fi
+
+  PHP_SUBST([SLOTLOCK_SHARED_LIBADD])
+  AC_DEFINE([HAVE_SLOTLOCK], [1], [Have slotlock])
+
+  SLOTLOCK_CORE="src/sl_sha1.c src/sl_dsn.c src/sl_key.c src/sl_conn.c src/sl_scripts.c src/sl_lock.c src/sl_stats.c"
+  PHP_NEW_EXTENSION([slotlock],
+    [slotlock.c slotlock_service.c slotlock_lock.c $SLOTLOCK_CORE],
+    [$ext_shared],, [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -std=gnu99 -Wall])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src])
+  PHP_ADD_INCLUDE([$ext_srcdir/src])
+fi

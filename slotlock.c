@@ -1,0 +1,215 @@
+/*
+ * slotlock: module entry, INI settings, MINIT/MINFO and globals.
+ * The classes live in slotlock_service.c and slotlock_lock.c; the lock logic
+ * and all Redis I/O in src/.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <dlfcn.h>
+
+#include "php.h"
+#include "php_ini.h"
+#include "ext/standard/info.h"
+#include "zend_exceptions.h"
+#include "ext/spl/spl_exceptions.h"
+
+#include "php_slotlock.h"
+#include "slotlock_arginfo.h"
+#include "src/sl_scripts.h"
+
+ZEND_DECLARE_MODULE_GLOBALS(slotlock)
+
+zend_class_entry *slotlock_exception_ce;
+zend_class_entry *slotlock_connection_exception_ce;
+zend_class_entry *slotlock_timeout_exception_ce;
+
+/* Persistent connections idle at most this many per process. */
+#define SLOTLOCK_POOL_MAX_IDLE 16
+
+static ZEND_INI_MH(OnUpdateSlotlockTtl)
+{
+    zend_long ttl = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
+
+    if (ttl < SL_TTL_MIN || ttl > SL_TTL_MAX) {
+        return FAILURE;
+    }
+    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static ZEND_INI_MH(OnUpdateSlotlockTimeout)
+{
+    double t = zend_strtod(ZSTR_VAL(new_value), NULL);
+
+    if (!(t > 0.0) || t > SL_MAX_TIMEOUT) {
+        return FAILURE;
+    }
+    return OnUpdateReal(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+/* Shows slotlock.dsn with its password replaced by "***". */
+static ZEND_INI_DISP(slotlock_dsn_displayer)
+{
+    zend_string *value = (type == ZEND_INI_DISPLAY_ORIG && ini_entry->modified) ? ini_entry->orig_value
+                                                                                 : ini_entry->value;
+    char masked[512];
+
+    if (!value || ZSTR_LEN(value) == 0) {
+        PUTS("no value");
+        return;
+    }
+    sl_dsn_mask(ZSTR_VAL(value), masked, sizeof(masked));
+    PHPWRITE(masked, strlen(masked));
+}
+
+PHP_INI_BEGIN()
+    STD_PHP_INI_BOOLEAN("slotlock.enabled", "1", PHP_INI_ALL, OnUpdateBool, enabled, zend_slotlock_globals,
+                        slotlock_globals)
+    STD_PHP_INI_ENTRY_EX("slotlock.dsn", "redis://127.0.0.1:6379", PHP_INI_ALL, OnUpdateString, dsn,
+                         zend_slotlock_globals, slotlock_globals, slotlock_dsn_displayer)
+    STD_PHP_INI_ENTRY("slotlock.ttl", "300", PHP_INI_ALL, OnUpdateSlotlockTtl, ttl, zend_slotlock_globals,
+                      slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.prefix", SL_DEFAULT_PREFIX, PHP_INI_ALL, OnUpdateString, prefix,
+                      zend_slotlock_globals, slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.timeout", "1.0", PHP_INI_ALL, OnUpdateSlotlockTimeout, timeout,
+                      zend_slotlock_globals, slotlock_globals)
+    STD_PHP_INI_BOOLEAN("slotlock.persistent", "1", PHP_INI_ALL, OnUpdateBool, persistent, zend_slotlock_globals,
+                        slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.key_timezone", "UTC", PHP_INI_ALL, OnUpdateString, key_timezone,
+                      zend_slotlock_globals, slotlock_globals)
+PHP_INI_END()
+
+void slotlock_throw(const sl_error *err)
+{
+    zend_class_entry *ce;
+
+    switch (err->code) {
+        case SL_ERR_ARG:
+            zend_value_error("%s", err->msg);
+            return;
+        case SL_ERR_TIMEOUT:
+            ce = slotlock_timeout_exception_ce;
+            break;
+        case SL_ERR_CONNECT:
+        case SL_ERR_IO:
+        case SL_ERR_AUTH:
+            ce = slotlock_connection_exception_ce;
+            break;
+        default:
+            ce = slotlock_exception_ce;
+            break;
+    }
+    zend_throw_exception(ce, err->msg, (zend_long)-err->code);
+}
+
+static PHP_GINIT_FUNCTION(slotlock)
+{
+#if defined(COMPILE_DL_SLOTLOCK) && defined(ZTS)
+    ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+    memset(slotlock_globals, 0, sizeof(*slotlock_globals));
+    sl_pool_init(&slotlock_globals->pool, SLOTLOCK_POOL_MAX_IDLE);
+}
+
+static PHP_GSHUTDOWN_FUNCTION(slotlock)
+{
+    sl_pool_clear(&slotlock_globals->pool);
+}
+
+static PHP_MINIT_FUNCTION(slotlock)
+{
+#if defined(ZTS) && defined(COMPILE_DL_SLOTLOCK)
+    ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+    REGISTER_INI_ENTRIES();
+    sl_scripts_init();
+
+    slotlock_exception_ce = register_class_SlotLockException(spl_ce_RuntimeException);
+    slotlock_connection_exception_ce = register_class_SlotLockConnectionException(slotlock_exception_ce);
+    slotlock_timeout_exception_ce = register_class_SlotLockTimeoutException(slotlock_connection_exception_ce);
+    slotlock_lock_ce = register_class_SlotLock();
+    slotlock_service_ce = register_class_SlotLockService();
+    slotlock_lock_minit();
+    slotlock_service_minit();
+    return SUCCESS;
+}
+
+static PHP_MSHUTDOWN_FUNCTION(slotlock)
+{
+    UNREGISTER_INI_ENTRIES();
+    return SUCCESS;
+}
+
+static PHP_RINIT_FUNCTION(slotlock)
+{
+#if defined(ZTS) && defined(COMPILE_DL_SLOTLOCK)
+    ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+    return SUCCESS;
+}
+
+/* The hiredis the process actually loaded, read from its file name
+ * (hiredis has no version function). */
+static void hiredis_runtime_version(char *buf, size_t size)
+{
+    Dl_info info;
+    const char *so;
+
+    if (dladdr((void *)redisConnect, &info) && info.dli_fname && (so = strstr(info.dli_fname, ".so."))) {
+        snprintf(buf, size, "%s", so + 4);
+    } else {
+        snprintf(buf, size, "linked statically or unknown");
+    }
+}
+
+static PHP_MINFO_FUNCTION(slotlock)
+{
+    char header[32], runtime[64], pooled[32];
+
+    snprintf(header, sizeof(header), "%d.%d.%d", HIREDIS_MAJOR, HIREDIS_MINOR, HIREDIS_PATCH);
+    hiredis_runtime_version(runtime, sizeof(runtime));
+    snprintf(pooled, sizeof(pooled), "%zu", SLOTLOCK_G(pool).count);
+
+    php_info_print_table_start();
+    php_info_print_table_header(2, "slotlock support", "enabled");
+    php_info_print_table_row(2, "Version", PHP_SLOTLOCK_VERSION);
+    php_info_print_table_row(2, "hiredis headers version", header);
+    php_info_print_table_row(2, "hiredis library version", runtime);
+    php_info_print_table_row(2, "Idle persistent connections", pooled);
+    php_info_print_table_end();
+
+    DISPLAY_INI_ENTRIES();
+}
+
+static const zend_module_dep slotlock_deps[] = {
+    ZEND_MOD_REQUIRED("date")
+    ZEND_MOD_REQUIRED("spl")
+    ZEND_MOD_END
+};
+
+zend_module_entry slotlock_module_entry = {
+    STANDARD_MODULE_HEADER_EX,
+    NULL,
+    slotlock_deps,
+    "slotlock",
+    NULL,
+    PHP_MINIT(slotlock),
+    PHP_MSHUTDOWN(slotlock),
+    PHP_RINIT(slotlock),
+    NULL,
+    PHP_MINFO(slotlock),
+    PHP_SLOTLOCK_VERSION,
+    PHP_MODULE_GLOBALS(slotlock),
+    PHP_GINIT(slotlock),
+    PHP_GSHUTDOWN(slotlock),
+    NULL,
+    STANDARD_MODULE_PROPERTIES_EX
+};
+
+#ifdef COMPILE_DL_SLOTLOCK
+#ifdef ZTS
+ZEND_TSRMLS_CACHE_DEFINE()
+#endif
+ZEND_GET_MODULE(slotlock)
+#endif

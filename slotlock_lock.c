@@ -1,0 +1,118 @@
+/* SlotLock: the readonly value object a successful acquire returns. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/time.h>
+
+#include "php.h"
+#include "ext/date/php_date.h"
+#include "zend_interfaces.h"
+
+#include "php_slotlock.h"
+
+zend_class_entry *slotlock_lock_ce;
+
+/* Property slots, in stub order. */
+enum { LOCK_KEY, LOCK_KEYS, LOCK_OWNER, LOCK_FENCE, LOCK_EXPIRES, LOCK_CANDIDATE };
+
+static void lock_prop_set(zend_object *obj, int slot, zval *value)
+{
+    ZVAL_COPY_VALUE(OBJ_PROP_NUM(obj, slot), value);
+}
+
+/* A DateTimeImmutable for Unix time ms in tz (NULL: UTC). */
+static void make_datetime(zval *rv, int64_t unix_ms, zval *tz)
+{
+    char buf[48];
+    zval utc;
+    int len;
+
+    len = snprintf(buf, sizeof(buf), "@%lld.%06lld", (long long)(unix_ms / 1000), (long long)(unix_ms % 1000) * 1000);
+    php_date_instantiate(php_date_get_immutable_ce(), &utc);
+    php_date_initialize(Z_PHPDATE_P(&utc), buf, (size_t)len, NULL, NULL, 0);
+    if (!tz || Z_TYPE_P(tz) != IS_OBJECT) {
+        ZVAL_COPY_VALUE(rv, &utc);
+        return;
+    }
+    zend_call_method_with_1_params(Z_OBJ(utc), Z_OBJCE(utc), NULL, "settimezone", rv, tz);
+    zval_ptr_dtor(&utc);
+}
+
+void slotlock_lock_new(zval *rv, zend_string *handle, zval *keys, zend_string *owner, zend_long fence,
+                       int64_t ttl_ms, zend_long candidate, zval *tz)
+{
+    struct timeval now;
+    zend_object *obj;
+    zval tmp;
+
+    object_init_ex(rv, slotlock_lock_ce);
+    obj = Z_OBJ_P(rv);
+
+    ZVAL_STR_COPY(&tmp, handle);
+    lock_prop_set(obj, LOCK_KEY, &tmp);
+    lock_prop_set(obj, LOCK_KEYS, keys);
+    ZVAL_STR_COPY(&tmp, owner);
+    lock_prop_set(obj, LOCK_OWNER, &tmp);
+    ZVAL_LONG(&tmp, fence);
+    lock_prop_set(obj, LOCK_FENCE, &tmp);
+
+    gettimeofday(&now, NULL);
+    make_datetime(&tmp, (int64_t)now.tv_sec * 1000 + now.tv_usec / 1000 + ttl_ms, tz);
+    lock_prop_set(obj, LOCK_EXPIRES, &tmp);
+
+    if (candidate >= 0) {
+        ZVAL_LONG(&tmp, candidate);
+    } else {
+        ZVAL_NULL(&tmp);
+    }
+    lock_prop_set(obj, LOCK_CANDIDATE, &tmp);
+}
+
+ZEND_METHOD(SlotLock, __construct)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+}
+
+ZEND_METHOD(SlotLock, toArray)
+{
+    zend_object *obj = Z_OBJ_P(ZEND_THIS);
+    zval *expires = OBJ_PROP_NUM(obj, LOCK_EXPIRES), iso, fmt;
+    php_date_obj *d;
+    struct timeval now;
+    zend_long left = 0;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+
+    if (Z_TYPE_P(expires) != IS_OBJECT) {
+        zend_throw_error(NULL, "SlotLock object is not initialized");
+        RETURN_THROWS();
+    }
+    ZVAL_STRING(&fmt, "Y-m-d\\TH:i:sP");
+    zend_call_method_with_1_params(Z_OBJ_P(expires), Z_OBJCE_P(expires), NULL, "format", &iso, &fmt);
+    zval_ptr_dtor(&fmt);
+    if (EG(exception)) {
+        RETURN_THROWS();
+    }
+
+    d = Z_PHPDATE_P(expires);
+    gettimeofday(&now, NULL);
+    if (d->time) {
+        int64_t ms = ((int64_t)d->time->sse - now.tv_sec) * 1000 + (d->time->us - now.tv_usec) / 1000;
+        left = ms > 0 ? (zend_long)((ms + 999) / 1000) : 0;
+    }
+
+    array_init_size(return_value, 4);
+    Z_TRY_ADDREF_P(OBJ_PROP_NUM(obj, LOCK_KEY));
+    add_assoc_zval_ex(return_value, "lock_key", sizeof("lock_key") - 1, OBJ_PROP_NUM(obj, LOCK_KEY));
+    add_assoc_zval_ex(return_value, "lock_expires_at", sizeof("lock_expires_at") - 1, &iso);
+    add_assoc_long_ex(return_value, "lock_ttl", sizeof("lock_ttl") - 1, left);
+    Z_TRY_ADDREF_P(OBJ_PROP_NUM(obj, LOCK_FENCE));
+    add_assoc_zval_ex(return_value, "fence", sizeof("fence") - 1, OBJ_PROP_NUM(obj, LOCK_FENCE));
+}
+
+void slotlock_lock_minit(void)
+{
+    /* Created only by SlotLockService: a private constructor, and no clones
+     * (a clone of a readonly value object adds nothing). */
+}

@@ -1,0 +1,1091 @@
+/* SlotLockService: options, argument checks, and the calls into src/. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <time.h>
+
+#include "php.h"
+#include "ext/date/php_date.h"
+#include "ext/standard/php_random.h"
+#include "zend_exceptions.h"
+#include "zend_interfaces.h"
+
+#include "php_slotlock.h"
+
+zend_class_entry *slotlock_service_ce;
+static zend_object_handlers slotlock_service_handlers;
+
+typedef struct {
+    bool initialized;
+    bool tz_utc;          /* key_timezone is UTC: wall clock by gmtime_r */
+    zend_long ttl;        /* default TTL, seconds */
+    zend_string *tz_name;
+    zval tz;              /* DateTimeZone of key_timezone, IS_UNDEF until needed */
+    sl_node node;
+    sl_locker locker;
+    zend_object std;
+} slotlock_service_obj;
+
+static inline slotlock_service_obj *service_from_obj(zend_object *obj)
+{
+    return (slotlock_service_obj *)((char *)obj - XtOffsetOf(slotlock_service_obj, std));
+}
+
+#define Z_SLOTLOCK_SERVICE_P(zv) service_from_obj(Z_OBJ_P(zv))
+
+/* Fetches the object, or throws when its constructor never ran or failed. */
+#define SERVICE_FETCH(intern)                                                                  \
+    do {                                                                                       \
+        (intern) = Z_SLOTLOCK_SERVICE_P(ZEND_THIS);                                            \
+        if (!(intern)->initialized) {                                                          \
+            zend_throw_error(NULL, "SlotLockService object is not initialized");               \
+            RETURN_THROWS();                                                                   \
+        }                                                                                      \
+    } while (0)
+
+static zend_object *service_create(zend_class_entry *ce)
+{
+    slotlock_service_obj *intern = zend_object_alloc(sizeof(slotlock_service_obj), ce);
+
+    zend_object_std_init(&intern->std, ce);
+    object_properties_init(&intern->std, ce);
+    intern->std.handlers = &slotlock_service_handlers;
+    ZVAL_UNDEF(&intern->tz);
+    return &intern->std;
+}
+
+static void service_free(zend_object *object)
+{
+    slotlock_service_obj *intern = service_from_obj(object);
+
+    if (intern->initialized) {
+        /* A clean persistent connection goes back to the pool; anything
+         * else (error, half-read reply, another pid) is closed. */
+        sl_node_free(&intern->node);
+    }
+    if (intern->tz_name) {
+        zend_string_release(intern->tz_name);
+    }
+    zval_ptr_dtor(&intern->tz);
+    zend_object_std_dtor(object);
+}
+
+static HashTable *service_get_gc(zend_object *object, zval **table, int *n)
+{
+    slotlock_service_obj *intern = service_from_obj(object);
+
+    *table = Z_TYPE(intern->tz) == IS_UNDEF ? NULL : &intern->tz;
+    *n = Z_TYPE(intern->tz) == IS_UNDEF ? 0 : 1;
+    return zend_std_get_properties(object);
+}
+
+/* var_dump() shows where it points, never credentials or owners. */
+static HashTable *service_get_debug_info(zend_object *object, int *is_temp)
+{
+    slotlock_service_obj *intern = service_from_obj(object);
+    HashTable *ht;
+    char where[256];
+
+    *is_temp = 1;
+    ht = zend_new_array(6);
+    if (!intern->initialized) {
+        return ht;
+    }
+    sl_endpoint_describe(&intern->node.ep, where, sizeof(where));
+    {
+        zval v;
+        ZVAL_STRING(&v, where);
+        zend_hash_str_update(ht, "endpoint", sizeof("endpoint") - 1, &v);
+        ZVAL_STRING(&v, intern->locker.prefix);
+        zend_hash_str_update(ht, "prefix", sizeof("prefix") - 1, &v);
+        ZVAL_LONG(&v, intern->ttl);
+        zend_hash_str_update(ht, "ttl", sizeof("ttl") - 1, &v);
+        ZVAL_DOUBLE(&v, intern->node.ep.timeout);
+        zend_hash_str_update(ht, "timeout", sizeof("timeout") - 1, &v);
+        ZVAL_BOOL(&v, intern->node.pool != NULL);
+        zend_hash_str_update(ht, "persistent", sizeof("persistent") - 1, &v);
+        ZVAL_STR_COPY(&v, intern->tz_name);
+        zend_hash_str_update(ht, "key_timezone", sizeof("key_timezone") - 1, &v);
+        ZVAL_BOOL(&v, intern->node.conn != NULL);
+        zend_hash_str_update(ht, "connected", sizeof("connected") - 1, &v);
+    }
+    return ht;
+}
+
+/* ---- Options ------------------------------------------------------------ */
+
+typedef struct {
+    sl_endpoint ep;
+    char prefix[SL_PREFIX_MAX + 1];
+    zend_long ttl;
+    bool persistent;
+    zend_string *tz_name;
+} service_options;
+
+static void options_free(service_options *o)
+{
+    sl_endpoint_free(&o->ep);
+    if (o->tz_name) {
+        zend_string_release(o->tz_name);
+        o->tz_name = NULL;
+    }
+}
+
+static bool options_fail(const sl_error *err)
+{
+    slotlock_throw(err);
+    return false;
+}
+
+static bool option_type_error(const char *name, const char *expected, zval *value)
+{
+    zend_type_error("SlotLockService::__construct(): Option \"%s\" must be of type %s, %s given", name, expected,
+                    zend_zval_type_name(value));
+    return false;
+}
+
+static bool option_set_string(char **field, const char *name, zval *value, bool nullable)
+{
+    sl_error err;
+
+    if (Z_TYPE_P(value) == IS_NULL && nullable) {
+        free(*field);
+        *field = NULL;
+        return true;
+    }
+    if (Z_TYPE_P(value) != IS_STRING) {
+        return option_type_error(name, nullable ? "?string" : "string", value);
+    }
+    if (sl_endpoint_set(field, Z_STRVAL_P(value), Z_STRLEN_P(value), name, &err) != SL_OK) {
+        return options_fail(&err);
+    }
+    return true;
+}
+
+static bool option_int(const char *name, zval *value, zend_long min, zend_long max, zend_long *out)
+{
+    if (Z_TYPE_P(value) != IS_LONG) {
+        return option_type_error(name, "int", value);
+    }
+    if (Z_LVAL_P(value) < min || Z_LVAL_P(value) > max) {
+        zend_value_error("SlotLockService::__construct(): Option \"%s\" must be between " ZEND_LONG_FMT
+                         " and " ZEND_LONG_FMT,
+                         name, min, max);
+        return false;
+    }
+    *out = Z_LVAL_P(value);
+    return true;
+}
+
+static bool option_prefix(service_options *o, const char *value, size_t len)
+{
+    sl_error err;
+
+    if (sl_prefix_check(value, len, &err) != SL_OK) {
+        return options_fail(&err);
+    }
+    memcpy(o->prefix, value, len);
+    o->prefix[len] = '\0';
+    return true;
+}
+
+static bool option_dsn(service_options *o, zend_string *dsn)
+{
+    sl_error err;
+
+    if (sl_dsn_parse(ZSTR_VAL(dsn), ZSTR_LEN(dsn), &o->ep, &err) != SL_OK) {
+        return options_fail(&err);
+    }
+    return true;
+}
+
+static bool options_from_ini(service_options *o)
+{
+    const char *dsn = SLOTLOCK_G(dsn), *prefix = SLOTLOCK_G(prefix), *tz = SLOTLOCK_G(key_timezone);
+    sl_error err;
+
+    sl_endpoint_init(&o->ep);
+    o->ep.timeout = SLOTLOCK_G(timeout);
+    o->ttl = SLOTLOCK_G(ttl);
+    o->persistent = SLOTLOCK_G(persistent);
+    o->tz_name = zend_string_init(tz && *tz ? tz : "UTC", tz && *tz ? strlen(tz) : 3, 0);
+    if (sl_endpoint_set(&o->ep.host, SL_DEFAULT_HOST, strlen(SL_DEFAULT_HOST), "host", &err) != SL_OK) {
+        return options_fail(&err);
+    }
+    if (dsn && *dsn && sl_dsn_parse(dsn, strlen(dsn), &o->ep, &err) != SL_OK) {
+        zend_value_error("slotlock.dsn: %s", err.msg);
+        return false;
+    }
+    return option_prefix(o, prefix ? prefix : SL_DEFAULT_PREFIX, prefix ? strlen(prefix) : 0);
+}
+
+static bool options_from_array(service_options *o, HashTable *ht)
+{
+    zend_string *name;
+    zval *value;
+    zend_long n;
+
+    /* A "dsn" entry is applied first, so the other entries refine it. */
+    if ((value = zend_hash_str_find(ht, "dsn", sizeof("dsn") - 1)) != NULL) {
+        if (Z_TYPE_P(value) != IS_STRING) {
+            return option_type_error("dsn", "string", value);
+        }
+        if (!option_dsn(o, Z_STR_P(value))) {
+            return false;
+        }
+    }
+
+    ZEND_HASH_FOREACH_STR_KEY_VAL(ht, name, value) {
+        const char *k;
+
+        ZVAL_DEREF(value);
+        if (!name) {
+            zend_value_error("SlotLockService::__construct(): Options must be keyed by name");
+            return false;
+        }
+        k = ZSTR_VAL(name);
+        if (zend_string_equals_literal(name, "dsn")) {
+            continue;
+        } else if (zend_string_equals_literal(name, "host")) {
+            if (!option_set_string(&o->ep.host, k, value, false)) {
+                return false;
+            }
+            free(o->ep.socket);
+            o->ep.socket = NULL;
+        } else if (zend_string_equals_literal(name, "port")) {
+            if (!option_int(k, value, 1, 65535, &n)) {
+                return false;
+            }
+            o->ep.port = (int)n;
+        } else if (zend_string_equals_literal(name, "socket")) {
+            if (!option_set_string(&o->ep.socket, k, value, true)) {
+                return false;
+            }
+            if (o->ep.socket && o->ep.socket[0] != '/') {
+                zend_value_error("SlotLockService::__construct(): Option \"socket\" must be an absolute path");
+                return false;
+            }
+        } else if (zend_string_equals_literal(name, "database")) {
+            if (!option_int(k, value, 0, INT_MAX, &n)) {
+                return false;
+            }
+            o->ep.database = (int)n;
+        } else if (zend_string_equals_literal(name, "username")) {
+            if (!option_set_string(&o->ep.username, k, value, true)) {
+                return false;
+            }
+        } else if (zend_string_equals_literal(name, "password")) {
+            if (!option_set_string(&o->ep.password, k, value, true)) {
+                return false;
+            }
+        } else if (zend_string_equals_literal(name, "timeout")) {
+            double t;
+            if (Z_TYPE_P(value) == IS_LONG) {
+                t = (double)Z_LVAL_P(value);
+            } else if (Z_TYPE_P(value) == IS_DOUBLE) {
+                t = Z_DVAL_P(value);
+            } else {
+                return option_type_error(k, "float", value);
+            }
+            if (!(t > 0.0) || t > SL_MAX_TIMEOUT) {
+                zend_value_error("SlotLockService::__construct(): Option \"timeout\" must be > 0 and <= %g seconds",
+                                 SL_MAX_TIMEOUT);
+                return false;
+            }
+            o->ep.timeout = t;
+        } else if (zend_string_equals_literal(name, "prefix")) {
+            if (Z_TYPE_P(value) != IS_STRING) {
+                return option_type_error(k, "string", value);
+            }
+            if (!option_prefix(o, Z_STRVAL_P(value), Z_STRLEN_P(value))) {
+                return false;
+            }
+        } else if (zend_string_equals_literal(name, "ttl")) {
+            if (!option_int(k, value, SL_TTL_MIN, SL_TTL_MAX, &n)) {
+                return false;
+            }
+            o->ttl = n;
+        } else if (zend_string_equals_literal(name, "persistent")) {
+            if (Z_TYPE_P(value) != IS_TRUE && Z_TYPE_P(value) != IS_FALSE) {
+                return option_type_error(k, "bool", value);
+            }
+            o->persistent = Z_TYPE_P(value) == IS_TRUE;
+        } else if (zend_string_equals_literal(name, "key_timezone")) {
+            if (Z_TYPE_P(value) != IS_STRING) {
+                return option_type_error(k, "string", value);
+            }
+            zend_string_release(o->tz_name);
+            o->tz_name = zend_string_copy(Z_STR_P(value));
+        } else {
+            zend_value_error("SlotLockService::__construct(): Unknown option \"%s\"",
+                             ZSTR_LEN(name) > 64 ? "(too long)" : k);
+            return false;
+        }
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
+/* Makes intern->tz a DateTimeZone for key_timezone; ValueError if unknown. */
+static bool service_load_timezone(slotlock_service_obj *intern)
+{
+    zval name;
+
+    if (Z_TYPE(intern->tz) == IS_OBJECT) {
+        return true;
+    }
+    object_init_ex(&intern->tz, php_date_get_timezone_ce());
+    ZVAL_STR_COPY(&name, intern->tz_name);
+    zend_call_known_instance_method_with_1_params(Z_OBJCE(intern->tz)->constructor, Z_OBJ(intern->tz), NULL,
+                                                  &name);
+    zval_ptr_dtor(&name);
+    if (EG(exception)) {
+        zend_clear_exception();
+        zval_ptr_dtor(&intern->tz);
+        ZVAL_UNDEF(&intern->tz);
+        zend_value_error("SlotLockService::__construct(): Option \"key_timezone\" is not a known time zone");
+        return false;
+    }
+    return true;
+}
+
+static int service_random(void *buf, size_t len)
+{
+    return php_random_bytes(buf, len, true) == SUCCESS ? 0 : -1;
+}
+
+PHP_METHOD(SlotLockService, __construct)
+{
+    slotlock_service_obj *intern = Z_SLOTLOCK_SERVICE_P(ZEND_THIS);
+    HashTable *opts_ht = NULL;
+    zend_string *dsn = NULL;
+    service_options o;
+    sl_error err;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT_OR_STR_OR_NULL(opts_ht, dsn)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (intern->initialized) {
+        zend_throw_error(NULL, "SlotLockService object is already constructed");
+        RETURN_THROWS();
+    }
+
+    memset(&o, 0, sizeof(o));
+    if (!options_from_ini(&o) || (dsn && !option_dsn(&o, dsn)) || (opts_ht && !options_from_array(&o, opts_ht))) {
+        options_free(&o);
+        RETURN_THROWS();
+    }
+    if (sl_endpoint_check(&o.ep, &err) != SL_OK) {
+        options_free(&o);
+        zend_value_error("SlotLockService::__construct(): %s", err.msg);
+        RETURN_THROWS();
+    }
+
+    intern->tz_name = o.tz_name;
+    o.tz_name = NULL;
+    intern->tz_utc = zend_string_equals_literal_ci(intern->tz_name, "UTC");
+    if (!intern->tz_utc && !service_load_timezone(intern)) {
+        options_free(&o);
+        RETURN_THROWS();
+    }
+    if (sl_node_init(&intern->node, &o.ep, o.persistent ? &SLOTLOCK_G(pool) : NULL, &SLOTLOCK_G(stats), &err) !=
+        SL_OK) {
+        options_free(&o);
+        slotlock_throw(&err);
+        RETURN_THROWS();
+    }
+    sl_locker_init(&intern->locker, &intern->node, o.prefix, &SLOTLOCK_G(stats));
+    intern->ttl = o.ttl;
+    intern->initialized = true;
+    options_free(&o);
+}
+
+/* ---- Arguments ---------------------------------------------------------- */
+
+/* An id as text: positive int, or [A-Za-z0-9_-]{1,64}. */
+static bool arg_id(zval *id, const char *name, char out[SL_ID_MAX + 1])
+{
+    sl_error err;
+
+    ZVAL_DEREF(id);
+    if (Z_TYPE_P(id) == IS_LONG) {
+        if (Z_LVAL_P(id) < 1) {
+            zend_value_error("%s must be a positive integer or 1 to %d characters of [A-Za-z0-9_-]", name,
+                             SL_ID_MAX);
+            return false;
+        }
+        snprintf(out, SL_ID_MAX + 1, ZEND_LONG_FMT, Z_LVAL_P(id));
+        return true;
+    }
+    if (Z_TYPE_P(id) != IS_STRING) {
+        zend_type_error("%s must be of type int|string, %s given", name, zend_zval_type_name(id));
+        return false;
+    }
+    if (sl_id_check(Z_STRVAL_P(id), Z_STRLEN_P(id), name, &err) != SL_OK) {
+        slotlock_throw(&err);
+        return false;
+    }
+    memcpy(out, Z_STRVAL_P(id), Z_STRLEN_P(id) + 1);
+    return true;
+}
+
+static bool fields_from_time(const timelib_time *t, const char *name, sl_slot_time *out)
+{
+    sl_error err;
+
+    if (t->s != 0 || t->us != 0) {
+        zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
+        return false;
+    }
+    out->year = (int)t->y;
+    out->month = (int)t->m;
+    out->day = (int)t->d;
+    out->hour = (int)t->h;
+    out->minute = (int)t->i;
+    if (sl_slot_time_check(out, name, &err) != SL_OK) {
+        slotlock_throw(&err);
+        return false;
+    }
+    return true;
+}
+
+/* The wall clock of start in key_timezone. */
+static bool arg_slot_time(slotlock_service_obj *intern, zval *start, const char *name, sl_slot_time *out)
+{
+    zval parsed, local;
+    php_date_obj *d;
+    bool ok;
+
+    ZVAL_DEREF(start);
+    ZVAL_UNDEF(&parsed);
+    if (Z_TYPE_P(start) == IS_STRING) {
+        if (Z_STRLEN_P(start) == 0 || Z_STRLEN_P(start) > 128 || memchr(Z_STRVAL_P(start), '\0', Z_STRLEN_P(start))) {
+            zend_value_error("%s is not a valid date and time", name);
+            return false;
+        }
+        if (!service_load_timezone(intern)) {
+            return false;
+        }
+        php_date_instantiate(php_date_get_immutable_ce(), &parsed);
+        if (!php_date_initialize(Z_PHPDATE_P(&parsed), Z_STRVAL_P(start), Z_STRLEN_P(start), NULL, &intern->tz,
+                                 PHP_DATE_INIT_CTOR) ||
+            EG(exception)) {
+            zend_clear_exception();
+            zval_ptr_dtor(&parsed);
+            zend_value_error("%s is not a valid date and time", name);
+            return false;
+        }
+        start = &parsed;
+    } else if (Z_TYPE_P(start) != IS_OBJECT || !instanceof_function(Z_OBJCE_P(start), php_date_get_interface_ce())) {
+        zend_type_error("%s must be of type DateTimeInterface|string, %s given", name, zend_zval_type_name(start));
+        return false;
+    }
+
+    d = Z_PHPDATE_P(start);
+    if (!d->time) {
+        zval_ptr_dtor(&parsed);
+        zend_value_error("%s is an uninitialized DateTime object", name);
+        return false;
+    }
+    if (intern->tz_utc) {
+        struct tm tm;
+        time_t sse = (time_t)d->time->sse;
+        if (d->time->us != 0 || !gmtime_r(&sse, &tm) || tm.tm_sec != 0) {
+            zval_ptr_dtor(&parsed);
+            zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
+            return false;
+        }
+        zval_ptr_dtor(&parsed);
+        out->year = tm.tm_year + 1900;
+        out->month = tm.tm_mon + 1;
+        out->day = tm.tm_mday;
+        out->hour = tm.tm_hour;
+        out->minute = tm.tm_min;
+        {
+            sl_error err;
+            if (sl_slot_time_check(out, name, &err) != SL_OK) {
+                slotlock_throw(&err);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /* Another zone: let ext/date convert (DST and history included). */
+    {
+        char buf[48];
+        zval at;
+        int len = snprintf(buf, sizeof(buf), "@%lld", (long long)d->time->sse);
+        zend_long us = d->time->us;
+
+        zval_ptr_dtor(&parsed);
+        if (us != 0) {
+            zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
+            return false;
+        }
+        php_date_instantiate(php_date_get_immutable_ce(), &at);
+        php_date_initialize(Z_PHPDATE_P(&at), buf, (size_t)len, NULL, NULL, 0);
+        zend_call_method_with_1_params(Z_OBJ(at), Z_OBJCE(at), NULL, "settimezone", &local, &intern->tz);
+        zval_ptr_dtor(&at);
+        if (EG(exception) || Z_TYPE(local) != IS_OBJECT) {
+            zval_ptr_dtor(&local);
+            return false;
+        }
+        ok = fields_from_time(Z_PHPDATE_P(&local)->time, name, out);
+        zval_ptr_dtor(&local);
+        return ok;
+    }
+}
+
+static bool arg_key(slotlock_service_obj *intern, zval *service, zval *start, const char *company,
+                    char key[SL_KEY_MAX], size_t *len)
+{
+    char svc[SL_ID_MAX + 1];
+    sl_slot_time t;
+
+    if (!arg_id(service, "$serviceId", svc) || !arg_slot_time(intern, start, "$start", &t)) {
+        return false;
+    }
+    *len = sl_key_build(key, intern->locker.prefix, company, svc, &t);
+    return *len > 0;
+}
+
+/* One [serviceId, start] pair (or ['service' => ..., 'start' => ...]). */
+static bool arg_pair(slotlock_service_obj *intern, zval *pair, const char *company, const char *what,
+                     sl_keylist *keys, size_t group_start)
+{
+    zval *svc, *start;
+    char key[SL_KEY_MAX];
+    size_t len;
+
+    ZVAL_DEREF(pair);
+    if (Z_TYPE_P(pair) != IS_ARRAY) {
+        zend_type_error("%s must hold [serviceId, start] pairs, %s given", what, zend_zval_type_name(pair));
+        return false;
+    }
+    svc = zend_hash_index_find(Z_ARRVAL_P(pair), 0);
+    start = zend_hash_index_find(Z_ARRVAL_P(pair), 1);
+    if (!svc || !start) {
+        svc = zend_hash_str_find(Z_ARRVAL_P(pair), "service", sizeof("service") - 1);
+        start = zend_hash_str_find(Z_ARRVAL_P(pair), "start", sizeof("start") - 1);
+    }
+    if (!svc || !start || zend_hash_num_elements(Z_ARRVAL_P(pair)) != 2) {
+        zend_value_error("%s must hold [serviceId, start] pairs", what);
+        return false;
+    }
+    if (!arg_key(intern, svc, start, company, key, &len)) {
+        return false;
+    }
+    if (sl_keylist_find(keys, group_start, keys->count, key, len) >= 0) {
+        zend_value_error("%s names the same slot twice", what);
+        return false;
+    }
+    if (keys->count >= SL_MAX_ACQUIRE_KEYS) {
+        zend_value_error("%s holds more than %d slots", what, SL_MAX_ACQUIRE_KEYS);
+        return false;
+    }
+    if (sl_keylist_push(keys, key, len) != SL_OK) {
+        zend_throw_error(NULL, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+/* A segment list: a non-empty list of pairs. Appends its keys; *n = count. */
+static bool arg_segments(slotlock_service_obj *intern, HashTable *segments, const char *company, const char *what,
+                         sl_keylist *keys, size_t *n)
+{
+    size_t start = keys->count;
+    zval *pair;
+
+    if (zend_hash_num_elements(segments) == 0) {
+        zend_value_error("%s must not be empty", what);
+        return false;
+    }
+    if (zend_hash_num_elements(segments) > SL_MAX_LOCK_KEYS) {
+        zend_value_error("%s must not hold more than %d segments", what, SL_MAX_LOCK_KEYS);
+        return false;
+    }
+    ZEND_HASH_FOREACH_VAL(segments, pair) {
+        if (!arg_pair(intern, pair, company, what, keys, start)) {
+            return false;
+        }
+    } ZEND_HASH_FOREACH_END();
+    *n = keys->count - start;
+    return true;
+}
+
+static bool arg_owner(zend_string *owner, zend_string **out)
+{
+    sl_error err;
+    char token[SL_TOKEN_LEN + 1];
+
+    if (owner) {
+        if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
+            slotlock_throw(&err);
+            return false;
+        }
+        *out = zend_string_copy(owner);
+        return true;
+    }
+    if (sl_owner_generate(token, service_random, &err) != SL_OK) {
+        if (!EG(exception)) {
+            slotlock_throw(&err);
+        }
+        return false;
+    }
+    *out = zend_string_init(token, SL_TOKEN_LEN, 0);
+    return true;
+}
+
+static bool arg_ttl(slotlock_service_obj *intern, zend_long ttl, bool is_null, int64_t *ms)
+{
+    sl_error err;
+
+    if (is_null) {
+        ttl = intern->ttl;
+    }
+    if (sl_ttl_check(ttl, "$ttl", &err) != SL_OK) {
+        slotlock_throw(&err);
+        return false;
+    }
+    *ms = (int64_t)ttl * 1000;
+    return true;
+}
+
+/* A SlotLock or a handle string → its keys. */
+static bool arg_handle(slotlock_service_obj *intern, zend_object *lock_obj, zend_string *lock_str, sl_keylist *keys)
+{
+    sl_error err;
+    zend_string *handle = lock_str;
+
+    if (lock_obj) {
+        zval *k = OBJ_PROP_NUM(lock_obj, 0);
+        if (Z_TYPE_P(k) != IS_STRING) {
+            zend_value_error("$lock is an uninitialized SlotLock");
+            return false;
+        }
+        handle = Z_STR_P(k);
+    }
+    if (sl_handle_parse(intern->locker.prefix, ZSTR_VAL(handle), ZSTR_LEN(handle), keys, &err) != SL_OK) {
+        slotlock_throw(&err);
+        return false;
+    }
+    return true;
+}
+
+static void service_fail(const sl_error *err)
+{
+    SLOTLOCK_G(stats).errors++;
+    slotlock_throw(err);
+}
+
+/* keys[from, to) as a PHP list, and their handle. */
+static void keys_to_php(const sl_keylist *keys, size_t from, size_t to, zval *arr, zend_string **handle)
+{
+    size_t i, len;
+    char *joined;
+
+    array_init_size(arr, (uint32_t)(to - from));
+    for (i = from; i < to; i++) {
+        add_next_index_stringl(arr, keys->keys[i], keys->lens[i]);
+    }
+    if (to - from == 1) {
+        *handle = zend_string_init(keys->keys[from], keys->lens[from], 0);
+        return;
+    }
+    joined = sl_handle_join(keys, from, to, &len);
+    *handle = zend_string_init(joined ? joined : "", joined ? len : 0, 0);
+    free(joined);
+}
+
+/* The shared tail of acquire, acquireSegments and acquireFirst. */
+static void service_acquire(slotlock_service_obj *intern, sl_keylist *keys, const size_t *groups, size_t n_groups,
+                            zend_string *owner_arg, zend_long ttl, bool ttl_null, bool report_candidate,
+                            zval *return_value)
+{
+    sl_acquire_result res;
+    zend_string *owner = NULL, *handle;
+    sl_error err;
+    int64_t ttl_ms;
+    size_t from = 0, i;
+    zval arr;
+
+    if (!arg_ttl(intern, ttl, ttl_null, &ttl_ms) || !arg_owner(owner_arg, &owner)) {
+        return;
+    }
+    if (sl_lock_acquire(&intern->locker, keys, groups, n_groups, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, &res,
+                        &err) != SL_OK) {
+        zend_string_release(owner);
+        service_fail(&err);
+        return;
+    }
+    if (res.candidate < 0) {
+        zend_string_release(owner);
+        RETURN_NULL();
+    }
+    for (i = 0; i < (size_t)res.candidate; i++) {
+        from += groups[i];
+    }
+    keys_to_php(keys, from, from + groups[res.candidate], &arr, &handle);
+    slotlock_lock_new(return_value, handle, &arr, owner, (zend_long)res.fence, res.ttl_ms,
+                      report_candidate ? (zend_long)res.candidate : -1, intern->tz_utc ? NULL : &intern->tz);
+    zend_string_release(handle);
+    zend_string_release(owner);
+}
+
+/* ---- Methods ------------------------------------------------------------ */
+
+PHP_METHOD(SlotLockService, key)
+{
+    slotlock_service_obj *intern;
+    zval *company, *service, *start;
+    char cid[SL_ID_MAX + 1], key[SL_KEY_MAX];
+    size_t len;
+
+    ZEND_PARSE_PARAMETERS_START(3, 3)
+        Z_PARAM_ZVAL(company)
+        Z_PARAM_ZVAL(service)
+        Z_PARAM_ZVAL(start)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    if (!arg_id(company, "$companyId", cid) || !arg_key(intern, service, start, cid, key, &len)) {
+        RETURN_THROWS();
+    }
+    RETURN_STRINGL(key, len);
+}
+
+PHP_METHOD(SlotLockService, acquire)
+{
+    slotlock_service_obj *intern;
+    zval *company, *service, *start;
+    zend_string *owner = NULL;
+    zend_long ttl = 0;
+    bool ttl_null = true;
+    char cid[SL_ID_MAX + 1], key[SL_KEY_MAX];
+    size_t len, one = 1;
+    sl_keylist keys;
+
+    ZEND_PARSE_PARAMETERS_START(3, 5)
+        Z_PARAM_ZVAL(company)
+        Z_PARAM_ZVAL(service)
+        Z_PARAM_ZVAL(start)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(owner)
+        Z_PARAM_LONG_OR_NULL(ttl, ttl_null)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    if (!arg_id(company, "$companyId", cid) || !arg_key(intern, service, start, cid, key, &len)) {
+        RETURN_THROWS();
+    }
+    sl_keylist_init(&keys);
+    if (sl_keylist_push(&keys, key, len) != SL_OK) {
+        zend_throw_error(NULL, "out of memory");
+        RETURN_THROWS();
+    }
+    service_acquire(intern, &keys, &one, 1, owner, ttl, ttl_null, false, return_value);
+    sl_keylist_free(&keys);
+}
+
+PHP_METHOD(SlotLockService, acquireSegments)
+{
+    slotlock_service_obj *intern;
+    zval *company;
+    HashTable *segments;
+    zend_string *owner = NULL;
+    zend_long ttl = 0;
+    bool ttl_null = true;
+    char cid[SL_ID_MAX + 1];
+    size_t n;
+    sl_keylist keys;
+
+    ZEND_PARSE_PARAMETERS_START(2, 4)
+        Z_PARAM_ZVAL(company)
+        Z_PARAM_ARRAY_HT(segments)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(owner)
+        Z_PARAM_LONG_OR_NULL(ttl, ttl_null)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    sl_keylist_init(&keys);
+    if (arg_id(company, "$companyId", cid) && arg_segments(intern, segments, cid, "$segments", &keys, &n)) {
+        service_acquire(intern, &keys, &n, 1, owner, ttl, ttl_null, false, return_value);
+    }
+    sl_keylist_free(&keys);
+}
+
+PHP_METHOD(SlotLockService, acquireFirst)
+{
+    slotlock_service_obj *intern;
+    zval *company, *cand;
+    HashTable *candidates;
+    zend_string *owner = NULL;
+    zend_long ttl = 0;
+    bool ttl_null = true;
+    char cid[SL_ID_MAX + 1];
+    size_t *groups, n_groups = 0;
+    sl_keylist keys;
+    bool ok = true;
+
+    ZEND_PARSE_PARAMETERS_START(2, 4)
+        Z_PARAM_ZVAL(company)
+        Z_PARAM_ARRAY_HT(candidates)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(owner)
+        Z_PARAM_LONG_OR_NULL(ttl, ttl_null)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    if (!arg_id(company, "$companyId", cid)) {
+        RETURN_THROWS();
+    }
+    if (zend_hash_num_elements(candidates) == 0) {
+        zend_value_error("$candidates must not be empty");
+        RETURN_THROWS();
+    }
+    if (zend_hash_num_elements(candidates) > SL_MAX_LOCK_KEYS) {
+        zend_value_error("$candidates must not hold more than %d candidates", SL_MAX_LOCK_KEYS);
+        RETURN_THROWS();
+    }
+    groups = safe_emalloc(zend_hash_num_elements(candidates), sizeof(*groups), 0);
+    sl_keylist_init(&keys);
+    ZEND_HASH_FOREACH_VAL(candidates, cand) {
+        zval *first;
+        ZVAL_DEREF(cand);
+        if (Z_TYPE_P(cand) != IS_ARRAY) {
+            zend_type_error("$candidates must hold [serviceId, start] pairs or lists of them, %s given",
+                            zend_zval_type_name(cand));
+            ok = false;
+            break;
+        }
+        first = zend_hash_index_find(Z_ARRVAL_P(cand), 0);
+        if (first) {
+            ZVAL_DEREF(first);
+        }
+        if (first && Z_TYPE_P(first) == IS_ARRAY) {
+            ok = arg_segments(intern, Z_ARRVAL_P(cand), cid, "$candidates", &keys, &groups[n_groups]);
+        } else {
+            ok = arg_pair(intern, cand, cid, "$candidates", &keys, keys.count);
+            groups[n_groups] = 1;
+        }
+        if (!ok) {
+            break;
+        }
+        n_groups++;
+    } ZEND_HASH_FOREACH_END();
+
+    if (ok) {
+        service_acquire(intern, &keys, groups, n_groups, owner, ttl, ttl_null, true, return_value);
+    }
+    efree(groups);
+    sl_keylist_free(&keys);
+}
+
+#define LOCK_AND_OWNER_ARGS(min, max)                                                          \
+    ZEND_PARSE_PARAMETERS_START(min, max)                                                      \
+        Z_PARAM_OBJ_OF_CLASS_OR_STR(lock_obj, slotlock_lock_ce, lock_str)                      \
+        Z_PARAM_STR(owner)
+
+PHP_METHOD(SlotLockService, validate)
+{
+    slotlock_service_obj *intern;
+    zend_object *lock_obj = NULL;
+    zend_string *lock_str = NULL, *owner;
+    sl_keylist keys;
+    sl_error err;
+    int valid = 0;
+
+    LOCK_AND_OWNER_ARGS(2, 2)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    sl_keylist_init(&keys);
+    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
+        RETURN_THROWS();
+    }
+    if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
+        sl_keylist_free(&keys);
+        slotlock_throw(&err);
+        RETURN_THROWS();
+    }
+    if (sl_lock_validate(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), &valid, &err) != SL_OK) {
+        sl_keylist_free(&keys);
+        service_fail(&err);
+        RETURN_THROWS();
+    }
+    sl_keylist_free(&keys);
+    RETURN_BOOL(valid);
+}
+
+PHP_METHOD(SlotLockService, release)
+{
+    slotlock_service_obj *intern;
+    zend_object *lock_obj = NULL;
+    zend_string *lock_str = NULL, *owner;
+    sl_keylist keys;
+    sl_error err;
+    long released = 0;
+
+    LOCK_AND_OWNER_ARGS(2, 2)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    sl_keylist_init(&keys);
+    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
+        RETURN_THROWS();
+    }
+    if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
+        sl_keylist_free(&keys);
+        slotlock_throw(&err);
+        RETURN_THROWS();
+    }
+    if (sl_lock_release(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), &released, &err) != SL_OK) {
+        sl_keylist_free(&keys);
+        service_fail(&err);
+        RETURN_THROWS();
+    }
+    sl_keylist_free(&keys);
+    RETURN_BOOL(released > 0);
+}
+
+PHP_METHOD(SlotLockService, extend)
+{
+    slotlock_service_obj *intern;
+    zend_object *lock_obj = NULL;
+    zend_string *lock_str = NULL, *owner, *handle;
+    zend_long ttl = 0;
+    bool ttl_null = true;
+    sl_keylist keys;
+    sl_error err;
+    sl_extend_code code;
+    int64_t fence = 0, ttl_ms;
+    zval arr, *cand = NULL;
+
+    LOCK_AND_OWNER_ARGS(2, 3)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG_OR_NULL(ttl, ttl_null)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    if (!arg_ttl(intern, ttl, ttl_null, &ttl_ms)) {
+        RETURN_THROWS();
+    }
+    sl_keylist_init(&keys);
+    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
+        RETURN_THROWS();
+    }
+    if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
+        sl_keylist_free(&keys);
+        slotlock_throw(&err);
+        RETURN_THROWS();
+    }
+    if (sl_lock_extend(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, &code, &fence, &err) !=
+        SL_OK) {
+        sl_keylist_free(&keys);
+        service_fail(&err);
+        RETURN_THROWS();
+    }
+    if (code != SL_EXTEND_OK) {
+        sl_keylist_free(&keys);
+        RETURN_NULL();
+    }
+    keys_to_php(&keys, 0, keys.count, &arr, &handle);
+    if (lock_obj) {
+        cand = OBJ_PROP_NUM(lock_obj, 5);
+    }
+    slotlock_lock_new(return_value, handle, &arr, owner, (zend_long)fence, ttl_ms,
+                      (cand && Z_TYPE_P(cand) == IS_LONG) ? Z_LVAL_P(cand) : -1, intern->tz_utc ? NULL : &intern->tz);
+    zend_string_release(handle);
+    sl_keylist_free(&keys);
+}
+
+PHP_METHOD(SlotLockService, status)
+{
+    slotlock_service_obj *intern;
+    zend_object *lock_obj = NULL;
+    zend_string *lock_str = NULL;
+    sl_keylist keys;
+    sl_error err;
+    sl_status_result st;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_OBJ_OF_CLASS_OR_STR(lock_obj, slotlock_lock_ce, lock_str)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    sl_keylist_init(&keys);
+    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
+        RETURN_THROWS();
+    }
+    if (sl_lock_status(&intern->locker, &keys, &st, &err) != SL_OK) {
+        sl_keylist_free(&keys);
+        service_fail(&err);
+        RETURN_THROWS();
+    }
+    sl_keylist_free(&keys);
+    array_init_size(return_value, 3);
+    add_assoc_bool_ex(return_value, "locked", sizeof("locked") - 1, st.locked);
+    if (st.locked && st.ttl_ms >= 0) {
+        add_assoc_long_ex(return_value, "ttl_ms", sizeof("ttl_ms") - 1, (zend_long)st.ttl_ms);
+    } else {
+        add_assoc_null_ex(return_value, "ttl_ms", sizeof("ttl_ms") - 1);
+    }
+    add_assoc_bool_ex(return_value, "booked", sizeof("booked") - 1, st.booked);
+}
+
+PHP_METHOD(SlotLockService, activeLocks)
+{
+    slotlock_service_obj *intern;
+    sl_error err;
+    int64_t count = 0;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVICE_FETCH(intern);
+
+    if (sl_lock_count(&intern->locker, &count, &err) != SL_OK) {
+        service_fail(&err);
+        RETURN_THROWS();
+    }
+    RETURN_LONG((zend_long)count);
+}
+
+PHP_METHOD(SlotLockService, stats)
+{
+    slotlock_service_obj *intern;
+    size_t i;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVICE_FETCH(intern);
+    (void)intern;
+
+    array_init_size(return_value, SL_STATS_COUNT);
+    for (i = 0; i < SL_STATS_COUNT; i++) {
+        add_assoc_long(return_value, sl_stats_names[i], (zend_long)sl_stats_get(&SLOTLOCK_G(stats), i));
+    }
+}
+
+PHP_METHOD(SlotLockService, close)
+{
+    slotlock_service_obj *intern;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVICE_FETCH(intern);
+    sl_node_close(&intern->node);
+}
+
+void slotlock_service_minit(void)
+{
+    slotlock_service_ce->create_object = service_create;
+
+    memcpy(&slotlock_service_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
+    slotlock_service_handlers.offset = XtOffsetOf(slotlock_service_obj, std);
+    slotlock_service_handlers.free_obj = service_free;
+    slotlock_service_handlers.clone_obj = NULL;
+    slotlock_service_handlers.get_gc = service_get_gc;
+    slotlock_service_handlers.get_debug_info = service_get_debug_info;
+}

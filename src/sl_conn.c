@@ -1,0 +1,391 @@
+/* Connections, the persistent pool, and command I/O. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "sl_conn.h"
+
+static void conn_free(sl_conn *c)
+{
+    if (!c) {
+        return;
+    }
+    if (c->ctx) {
+        /* Closes the descriptor only: nothing is written, so a child closing
+         * its inherited copy does not disturb the parent. */
+        redisFree(c->ctx);
+    }
+    free(c->pool_key);
+    free(c);
+}
+
+void sl_pool_init(sl_pool *pool, size_t max_idle)
+{
+    pool->idle = NULL;
+    pool->count = 0;
+    pool->max_idle = max_idle;
+}
+
+void sl_pool_clear(sl_pool *pool)
+{
+    sl_conn *c = pool->idle, *next;
+
+    while (c) {
+        next = c->next;
+        conn_free(c);
+        c = next;
+    }
+    pool->idle = NULL;
+    pool->count = 0;
+}
+
+static sl_conn *pool_take(sl_pool *pool, const char *key)
+{
+    sl_conn **pp = &pool->idle, *c;
+    pid_t pid = getpid();
+
+    while ((c = *pp) != NULL) {
+        if (c->pid != pid) {
+            /* Inherited across fork: unusable here, never read from it. */
+            *pp = c->next;
+            pool->count--;
+            conn_free(c);
+            continue;
+        }
+        if (strcmp(c->pool_key, key) == 0) {
+            *pp = c->next;
+            pool->count--;
+            c->next = NULL;
+            return c;
+        }
+        pp = &c->next;
+    }
+    return NULL;
+}
+
+static void pool_put(sl_pool *pool, sl_conn *c)
+{
+    sl_conn **pp;
+    size_t n = 0;
+
+    c->next = pool->idle;
+    pool->idle = c;
+    pool->count++;
+    if (pool->count <= pool->max_idle) {
+        return;
+    }
+    /* Over the limit: close the least recently returned. */
+    for (pp = &pool->idle; *pp && n < pool->max_idle; pp = &(*pp)->next) {
+        n++;
+    }
+    while (*pp) {
+        sl_conn *old = *pp;
+        *pp = old->next;
+        pool->count--;
+        conn_free(old);
+    }
+}
+
+sl_status sl_node_init(sl_node *node, const sl_endpoint *ep, sl_pool *pool, sl_stats *stats, sl_error *err)
+{
+    memset(node, 0, sizeof(*node));
+    if (sl_endpoint_copy(&node->ep, ep) != SL_OK) {
+        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    node->pool_key = sl_endpoint_pool_key(ep);
+    if (!node->pool_key) {
+        sl_endpoint_free(&node->ep);
+        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    node->pool = pool;
+    node->stats = stats;
+    return SL_OK;
+}
+
+/* Drops the connection: after an error it is never reused. */
+static void node_drop(sl_node *node)
+{
+    conn_free(node->conn);
+    node->conn = NULL;
+}
+
+void sl_node_close(sl_node *node)
+{
+    node_drop(node);
+}
+
+void sl_node_free(sl_node *node)
+{
+    sl_conn *c = node->conn;
+
+    if (c) {
+        node->conn = NULL;
+        if (node->pool && c->pending == 0 && c->ctx && c->ctx->err == 0 && c->pid == getpid()) {
+            pool_put(node->pool, c);
+        } else {
+            conn_free(c);
+        }
+    }
+    free(node->pool_key);
+    sl_endpoint_free(&node->ep);
+    memset(node, 0, sizeof(*node));
+}
+
+static struct timeval to_timeval(double seconds)
+{
+    struct timeval tv;
+
+    tv.tv_sec = (time_t)seconds;
+    tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+    if (tv.tv_sec == 0 && tv.tv_usec == 0) {
+        tv.tv_usec = 1000;
+    }
+    return tv;
+}
+
+static int errstr_is_timeout(const redisContext *ctx, int saved_errno)
+{
+    if (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK || saved_errno == ETIMEDOUT ||
+        saved_errno == EINPROGRESS) {
+        return 1;
+    }
+    return strstr(ctx->errstr, "timed out") != NULL || strstr(ctx->errstr, "temporarily unavailable") != NULL;
+}
+
+/* Turns a failed context into an sl_error and drops the connection. */
+static sl_status node_io_error(sl_node *node, int saved_errno, sl_error *err)
+{
+    char where[SL_ERRMSG_MAX / 2];
+    redisContext *ctx = node->conn->ctx;
+    sl_status code;
+
+    sl_endpoint_describe(&node->ep, where, sizeof(where));
+    if (ctx->err == REDIS_ERR_IO && errstr_is_timeout(ctx, saved_errno)) {
+        code = SL_ERR_TIMEOUT;
+        sl_error_set(err, code, "Redis at %s did not answer within %.3f s", where, node->ep.timeout);
+    } else if (ctx->err == REDIS_ERR_EOF) {
+        code = SL_ERR_IO;
+        sl_error_set(err, code, "Redis at %s closed the connection", where);
+    } else if (ctx->err == REDIS_ERR_PROTOCOL) {
+        code = SL_ERR_PROTOCOL;
+        sl_error_set(err, code, "protocol error talking to Redis at %s: %s", where, ctx->errstr);
+    } else if (ctx->err == REDIS_ERR_OOM) {
+        code = SL_ERR_NOMEM;
+        sl_error_set(err, code, "out of memory reading from Redis at %s", where);
+    } else {
+        code = SL_ERR_IO;
+        sl_error_set(err, code, "connection to Redis at %s failed: %s", where, ctx->errstr);
+    }
+    node_drop(node);
+    return code;
+}
+
+/* Pipelines AUTH and SELECT on a fresh context. */
+static sl_status node_handshake(sl_node *node, sl_error *err)
+{
+    const sl_endpoint *ep = &node->ep;
+    const char *argv[3];
+    size_t lens[3];
+    char db[16];
+    int n = 0, i, expect = 0;
+    redisReply *r;
+    sl_status rc;
+
+    if (ep->password) {
+        argv[0] = "AUTH";
+        lens[0] = 4;
+        if (ep->username) {
+            argv[1] = ep->username;
+            lens[1] = strlen(ep->username);
+            argv[2] = ep->password;
+            lens[2] = strlen(ep->password);
+            n = 3;
+        } else {
+            argv[1] = ep->password;
+            lens[1] = strlen(ep->password);
+            n = 2;
+        }
+        if (sl_node_append(node, n, argv, lens, err) != SL_OK) {
+            return err->code;
+        }
+        expect++;
+    }
+    if (ep->database != 0) {
+        snprintf(db, sizeof(db), "%d", ep->database);
+        argv[0] = "SELECT";
+        lens[0] = 6;
+        argv[1] = db;
+        lens[1] = strlen(db);
+        if (sl_node_append(node, 2, argv, lens, err) != SL_OK) {
+            return err->code;
+        }
+        expect++;
+    }
+    rc = SL_OK;
+    for (i = 0; i < expect; i++) {
+        sl_status one = sl_node_read(node, &r, err);
+        if (one == SL_ERR_REPLY) {
+            char where[SL_ERRMSG_MAX / 2];
+            sl_endpoint_describe(ep, where, sizeof(where));
+            /* Redis' own messages (WRONGPASS, NOAUTH, ERR DB index...) never echo the password. */
+            sl_error_set(err, SL_ERR_AUTH, "Redis at %s refused the %s: %.120s", where,
+                         (ep->password && i == 0) ? "credentials" : "database", r->str);
+            freeReplyObject(r);
+            rc = SL_ERR_AUTH;
+            continue;
+        }
+        if (one != SL_OK) {
+            return one;
+        }
+        freeReplyObject(r);
+    }
+    if (rc != SL_OK) {
+        node_drop(node);
+    }
+    return rc;
+}
+
+sl_status sl_node_connect(sl_node *node, sl_error *err)
+{
+    const sl_endpoint *ep = &node->ep;
+    struct timeval tv;
+    redisContext *ctx;
+    sl_conn *c;
+    char where[SL_ERRMSG_MAX / 2];
+    int saved_errno;
+
+    if (node->conn) {
+        if (node->conn->pid == getpid() && node->conn->ctx && node->conn->ctx->err == 0) {
+            return SL_OK;
+        }
+        node_drop(node);
+    }
+    if (node->pool) {
+        node->conn = pool_take(node->pool, node->pool_key);
+        if (node->conn) {
+            SL_STAT_INC(node->stats, pool_hits, 1);
+            return SL_OK;
+        }
+    }
+
+    tv = to_timeval(ep->timeout);
+    errno = 0;
+    ctx = ep->socket ? redisConnectUnixWithTimeout(ep->socket, tv) : redisConnectWithTimeout(ep->host, ep->port, tv);
+    saved_errno = errno;
+    if (!ctx) {
+        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    if (ctx->err) {
+        sl_status code = errstr_is_timeout(ctx, saved_errno) && saved_errno != EINPROGRESS ? SL_ERR_TIMEOUT
+                                                                                           : SL_ERR_CONNECT;
+        sl_endpoint_describe(ep, where, sizeof(where));
+        if (code == SL_ERR_TIMEOUT) {
+            sl_error_set(err, code, "connecting to Redis at %s timed out after %.3f s", where, ep->timeout);
+        } else {
+            sl_error_set(err, code, "cannot connect to Redis at %s: %s", where, ctx->errstr);
+        }
+        redisFree(ctx);
+        return code;
+    }
+    if (redisSetTimeout(ctx, tv) != REDIS_OK) {
+        sl_endpoint_describe(ep, where, sizeof(where));
+        sl_error_set(err, SL_ERR_CONNECT, "cannot set the timeout on the connection to %s", where);
+        redisFree(ctx);
+        return SL_ERR_CONNECT;
+    }
+    if (!ep->socket) {
+        redisEnableKeepAlive(ctx);
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c || !(c->pool_key = strdup(node->pool_key))) {
+        free(c);
+        redisFree(ctx);
+        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    c->ctx = ctx;
+    c->pid = getpid();
+    node->conn = c;
+    SL_STAT_INC(node->stats, connects, 1);
+    return node_handshake(node, err);
+}
+
+sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_t *lens, sl_error *err)
+{
+    sl_status rc = sl_node_connect(node, err);
+
+    if (rc != SL_OK) {
+        return rc;
+    }
+    if (redisAppendCommandArgv(node->conn->ctx, argc, argv, lens) != REDIS_OK) {
+        return node_io_error(node, errno, err);
+    }
+    node->conn->pending++;
+    SL_STAT_INC(node->stats, commands, 1);
+    return SL_OK;
+}
+
+sl_status sl_node_read(sl_node *node, redisReply **reply, sl_error *err)
+{
+    void *r = NULL;
+
+    *reply = NULL;
+    if (!node->conn || node->conn->pending == 0) {
+        sl_error_set(err, SL_ERR_PROTOCOL, "no reply is pending");
+        return SL_ERR_PROTOCOL;
+    }
+    errno = 0;
+    if (redisGetReply(node->conn->ctx, &r) != REDIS_OK || r == NULL) {
+        int saved_errno = errno;
+        if (r) {
+            freeReplyObject(r);
+        }
+        return node_io_error(node, saved_errno, err);
+    }
+    node->conn->pending--;
+    node->conn->uses++;
+    *reply = r;
+    if ((*reply)->type == REDIS_REPLY_ERROR) {
+        sl_error_set(err, SL_ERR_REPLY, "Redis error: %.200s", (*reply)->str);
+        return SL_ERR_REPLY;
+    }
+    return SL_OK;
+}
+
+sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size_t *lens, redisReply **reply,
+                          sl_error *err)
+{
+    int attempt;
+    sl_status rc = SL_OK;
+
+    *reply = NULL;
+    for (attempt = 0; attempt < 2; attempt++) {
+        int reused;
+
+        rc = sl_node_connect(node, err);
+        if (rc != SL_OK) {
+            return rc;
+        }
+        reused = node->conn->uses > 0;
+        rc = sl_node_append(node, argc, argv, lens, err);
+        if (rc == SL_OK) {
+            rc = sl_node_read(node, reply, err);
+        }
+        /* Retry once when a connection that had worked before was found
+         * closed or reset (server restart, idle timeout, CLIENT KILL).
+         * Never after a timeout: the server may be alive but slow, and the
+         * caller's time budget is spent. */
+        if (rc == SL_ERR_IO && reused && attempt == 0) {
+            SL_STAT_INC(node->stats, reconnects, 1);
+            continue;
+        }
+        break;
+    }
+    return rc;
+}

@@ -1,0 +1,73 @@
+/*
+ * Connections to one Redis node.
+ *
+ * A node is an endpoint plus at most one live hiredis context. Commands are
+ * split into append and read so that a lock operation can write to several
+ * nodes before it waits for any of them (the quorum layer's fan-out).
+ *
+ * A context is dropped, never reused, after any I/O error, timeout or
+ * half-read reply, and when it was opened by another process (fork).
+ * Persistent contexts live in an sl_pool between uses.
+ */
+#ifndef SL_CONN_H
+#define SL_CONN_H
+
+#include <sys/types.h>
+
+#include <hiredis/hiredis.h>
+
+#include "sl_common.h"
+#include "sl_dsn.h"
+#include "sl_stats.h"
+
+typedef struct sl_conn {
+    redisContext *ctx;
+    pid_t pid;          /* the process that opened it */
+    char *pool_key;     /* endpoint identity, for the pool */
+    int pending;        /* replies appended but not yet read */
+    uint64_t uses;      /* commands completed on it */
+    struct sl_conn *next;
+} sl_conn;
+
+/* Idle persistent connections of one process (one thread under ZTS). */
+typedef struct {
+    sl_conn *idle;
+    size_t count;
+    size_t max_idle;
+} sl_pool;
+
+typedef struct {
+    sl_endpoint ep;
+    char *pool_key;
+    sl_pool *pool;      /* NULL: not persistent */
+    sl_conn *conn;
+    sl_stats *stats;    /* may be NULL */
+} sl_node;
+
+void sl_pool_init(sl_pool *pool, size_t max_idle);
+/* Closes every idle connection. */
+void sl_pool_clear(sl_pool *pool);
+
+/* Takes a copy of ep. pool NULL means a private connection closed with the node. */
+sl_status sl_node_init(sl_node *node, const sl_endpoint *ep, sl_pool *pool, sl_stats *stats, sl_error *err);
+/* Gives a clean connection back to the pool (or closes it) and frees the node. */
+void sl_node_free(sl_node *node);
+/* Closes the connection for good, pooled or not. */
+void sl_node_close(sl_node *node);
+
+/* Opens the connection if there is none (or it belongs to another process). */
+sl_status sl_node_connect(sl_node *node, sl_error *err);
+
+/* Queues one command (binary-safe argv); connects first if needed. */
+sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_t *lens, sl_error *err);
+/* Reads the next queued reply. An error reply is SL_ERR_REPLY with *reply set
+ * (the connection stays usable); the caller frees *reply on SL_OK and SL_ERR_REPLY. */
+sl_status sl_node_read(sl_node *node, redisReply **reply, sl_error *err);
+
+/* One command, one reply, with a single transparent retry on a fresh
+ * connection when a reused connection turned out to be dead. Only for
+ * commands that are safe to repeat. */
+sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size_t *lens, redisReply **reply,
+                          sl_error *err);
+
+#endif

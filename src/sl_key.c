@@ -1,0 +1,255 @@
+/* Slot keys and lock handles. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_key.h"
+
+static int is_id_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+}
+
+sl_status sl_prefix_check(const char *prefix, size_t len, sl_error *err)
+{
+    size_t i;
+
+    if (len < 1 || len > SL_PREFIX_MAX) {
+        sl_error_set(err, SL_ERR_ARG, "prefix must be 1 to %d characters", SL_PREFIX_MAX);
+        return SL_ERR_ARG;
+    }
+    for (i = 0; i < len; i++) {
+        if (!is_id_char((unsigned char)prefix[i]) && prefix[i] != '.') {
+            sl_error_set(err, SL_ERR_ARG, "prefix may only contain A-Z, a-z, 0-9, '_', '-' and '.'");
+            return SL_ERR_ARG;
+        }
+    }
+    return SL_OK;
+}
+
+sl_status sl_id_check(const char *id, size_t len, const char *name, sl_error *err)
+{
+    size_t i;
+
+    if (len < 1 || len > SL_ID_MAX) {
+        sl_error_set(err, SL_ERR_ARG, "%s must be a positive integer or 1 to %d characters of [A-Za-z0-9_-]",
+                     name, SL_ID_MAX);
+        return SL_ERR_ARG;
+    }
+    for (i = 0; i < len; i++) {
+        if (!is_id_char((unsigned char)id[i])) {
+            sl_error_set(err, SL_ERR_ARG, "%s must be a positive integer or 1 to %d characters of [A-Za-z0-9_-]",
+                         name, SL_ID_MAX);
+            return SL_ERR_ARG;
+        }
+    }
+    return SL_OK;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
+        return 29;
+    }
+    return days[m - 1];
+}
+
+sl_status sl_slot_time_check(const sl_slot_time *t, const char *name, sl_error *err)
+{
+    if (t->year < 1000 || t->year > 9999) {
+        sl_error_set(err, SL_ERR_ARG, "%s must be in the years 1000 to 9999", name);
+        return SL_ERR_ARG;
+    }
+    if (t->month < 1 || t->month > 12 || t->day < 1 || t->day > days_in_month(t->year, t->month) ||
+        t->hour < 0 || t->hour > 23 || t->minute < 0 || t->minute > 59) {
+        sl_error_set(err, SL_ERR_ARG, "%s is not a valid date and time", name);
+        return SL_ERR_ARG;
+    }
+    return SL_OK;
+}
+
+size_t sl_key_build(char *out, const char *prefix, const char *company, const char *service,
+                    const sl_slot_time *t)
+{
+    int n = snprintf(out, SL_KEY_MAX, "%s:c%s:s%s:t%04d%02d%02d%02d%02d", prefix, company, service, t->year,
+                     t->month, t->day, t->hour, t->minute);
+    return (n < 0 || n >= SL_KEY_MAX) ? 0 : (size_t)n;
+}
+
+/* Consumes "<tag><id>" from [*p, end) where id is [A-Za-z0-9_-]{1,64}. */
+static int eat_id(const char **p, const char *end, char tag)
+{
+    const char *s = *p;
+    size_t n = 0;
+
+    if (s >= end || *s != tag) {
+        return 0;
+    }
+    s++;
+    while (s < end && is_id_char((unsigned char)*s)) {
+        s++;
+        n++;
+    }
+    if (n < 1 || n > SL_ID_MAX) {
+        return 0;
+    }
+    *p = s;
+    return 1;
+}
+
+int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen)
+{
+    const char *p = key, *end = key + klen;
+    int i;
+
+    if (klen <= plen + 1 || memcmp(key, prefix, plen) != 0 || key[plen] != ':') {
+        return 0;
+    }
+    p += plen + 1;
+    if (!eat_id(&p, end, 'c') || p >= end || *p++ != ':') {
+        return 0;
+    }
+    if (!eat_id(&p, end, 's') || p >= end || *p++ != ':') {
+        return 0;
+    }
+    if (p >= end || *p++ != 't' || end - p != 12) {
+        return 0;
+    }
+    for (i = 0; i < 12; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void sl_keylist_init(sl_keylist *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void sl_keylist_free(sl_keylist *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->count; i++) {
+        free(l->keys[i]);
+    }
+    free(l->keys);
+    free(l->lens);
+    sl_keylist_init(l);
+}
+
+sl_status sl_keylist_push(sl_keylist *l, const char *key, size_t len)
+{
+    char *copy;
+
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **keys = realloc(l->keys, cap * sizeof(*keys));
+        size_t *lens;
+        if (!keys) {
+            return SL_ERR_NOMEM;
+        }
+        l->keys = keys;
+        lens = realloc(l->lens, cap * sizeof(*lens));
+        if (!lens) {
+            return SL_ERR_NOMEM;
+        }
+        l->lens = lens;
+        l->cap = cap;
+    }
+    copy = malloc(len + 1);
+    if (!copy) {
+        return SL_ERR_NOMEM;
+    }
+    memcpy(copy, key, len);
+    copy[len] = '\0';
+    l->keys[l->count] = copy;
+    l->lens[l->count] = len;
+    l->count++;
+    return SL_OK;
+}
+
+long sl_keylist_find(const sl_keylist *l, size_t from, size_t to, const char *key, size_t len)
+{
+    size_t i;
+
+    for (i = from; i < to && i < l->count; i++) {
+        if (l->lens[i] == len && memcmp(l->keys[i], key, len) == 0) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+sl_status sl_handle_parse(const char *prefix, const char *handle, size_t len, sl_keylist *out,
+                          sl_error *err)
+{
+    size_t plen = strlen(prefix);
+    const char *p = handle, *end = handle + len;
+
+    if (len == 0) {
+        sl_error_set(err, SL_ERR_ARG, "$lock must not be empty");
+        return SL_ERR_ARG;
+    }
+    while (p <= end) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *kend = comma ? comma : end;
+        size_t klen = (size_t)(kend - p);
+
+        if (!sl_key_valid(prefix, plen, p, klen)) {
+            sl_error_set(err, SL_ERR_ARG, "$lock is not a lock key of prefix \"%s\"", prefix);
+            goto fail;
+        }
+        if (sl_keylist_find(out, 0, out->count, p, klen) >= 0) {
+            sl_error_set(err, SL_ERR_ARG, "$lock names a key twice");
+            goto fail;
+        }
+        if (out->count >= SL_MAX_LOCK_KEYS) {
+            sl_error_set(err, SL_ERR_ARG, "$lock holds more than %d keys", SL_MAX_LOCK_KEYS);
+            goto fail;
+        }
+        if (sl_keylist_push(out, p, klen) != SL_OK) {
+            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        if (!comma) {
+            break;
+        }
+        p = comma + 1;
+    }
+    return SL_OK;
+
+fail:
+    sl_keylist_free(out);
+    return err ? err->code : SL_ERR_ARG;
+}
+
+char *sl_handle_join(const sl_keylist *l, size_t from, size_t to, size_t *len)
+{
+    size_t total = 0, i, off = 0;
+    char *s;
+
+    for (i = from; i < to; i++) {
+        total += l->lens[i] + 1;
+    }
+    s = malloc(total ? total : 1);
+    if (!s) {
+        return NULL;
+    }
+    for (i = from; i < to; i++) {
+        if (i > from) {
+            s[off++] = ',';
+        }
+        memcpy(s + off, l->keys[i], l->lens[i]);
+        off += l->lens[i];
+    }
+    s[off] = '\0';
+    if (len) {
+        *len = off;
+    }
+    return s;
+}

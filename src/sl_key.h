@@ -1,0 +1,55 @@
+/* Slot keys and lock handles: building and checking them. */
+#ifndef SL_KEY_H
+#define SL_KEY_H
+
+#include "sl_common.h"
+
+#define SL_ID_MAX 64
+#define SL_PREFIX_MAX 64
+#define SL_DEFAULT_PREFIX "slot_lock"
+/* <prefix>:c<id>:s<id>:t<YmdHi> */
+#define SL_KEY_MAX (SL_PREFIX_MAX + 2 * (SL_ID_MAX + 2) + 2 + 12 + 1)
+/* Keys one lock may hold, and keys one acquire may look at. */
+#define SL_MAX_LOCK_KEYS 64
+#define SL_MAX_ACQUIRE_KEYS 1024
+
+typedef struct {
+    int year, month, day, hour, minute;
+} sl_slot_time;
+
+/* A growable list of keys (each NUL-terminated). */
+typedef struct {
+    size_t count, cap;
+    char **keys;
+    size_t *lens;
+} sl_keylist;
+
+/* [A-Za-z0-9_.-]{1,64} */
+sl_status sl_prefix_check(const char *prefix, size_t len, sl_error *err);
+/* A decimal positive integer or [A-Za-z0-9_-]{1,64}; name is the argument for messages. */
+sl_status sl_id_check(const char *id, size_t len, const char *name, sl_error *err);
+/* Years 1000..9999 and calendar-valid fields. */
+sl_status sl_slot_time_check(const sl_slot_time *t, const char *name, sl_error *err);
+
+/* Writes the key into out (at least SL_KEY_MAX bytes) and returns its length, or 0 after
+ * setting err. Arguments must have passed the checks above. */
+size_t sl_key_build(char *out, const char *prefix, const char *company, const char *service,
+                    const sl_slot_time *t);
+
+/* True when key is "<prefix>:c<id>:s<id>:t<12 digits>" for this prefix. */
+int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen);
+
+void sl_keylist_init(sl_keylist *l);
+void sl_keylist_free(sl_keylist *l);
+sl_status sl_keylist_push(sl_keylist *l, const char *key, size_t len);
+/* Index of key in l[from, to), or -1. */
+long sl_keylist_find(const sl_keylist *l, size_t from, size_t to, const char *key, size_t len);
+
+/* Splits a handle ("key" or "key,key,...") into keys valid for prefix; no duplicates,
+ * at most SL_MAX_LOCK_KEYS. */
+sl_status sl_handle_parse(const char *prefix, const char *handle, size_t len, sl_keylist *out,
+                          sl_error *err);
+/* Joins l[from, to) with ','; caller frees; NULL on out of memory. */
+char *sl_handle_join(const sl_keylist *l, size_t from, size_t to, size_t *len);
+
+#endif

@@ -1,0 +1,129 @@
+/* Lua scripts. Keep docs/WIRE.md and polyfill/ in step with any change here. */
+#include <string.h>
+
+#include "sl_scripts.h"
+
+/* KEYS: fence, active, slot...  ARGV: owner, ttl_ms, n1, n2, ...
+ * Takes the first candidate (n_i consecutive slot keys) whose keys are all
+ * free or already held by owner, none booked. */
+static const char acquire_lua[] =
+    "local owner, ttl = ARGV[1], tonumber(ARGV[2])\n"
+    "local t = redis.call('TIME')\n"
+    "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
+    "local first, wait = 3, -1\n"
+    "for g = 3, #ARGV do\n"
+    "  local last = first + tonumber(ARGV[g]) - 1\n"
+    "  local free, mine, fence = true, true, false\n"
+    "  for i = first, last do\n"
+    "    local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence', 'booked')\n"
+    "    if v.err or (v[1] and v[1] ~= owner) or v[3] then\n"
+    "      free = false\n"
+    "      local p = redis.call('PTTL', KEYS[i])\n"
+    "      if p >= 0 and (wait < 0 or p < wait) then wait = p end\n"
+    "      break\n"
+    "    end\n"
+    "    if not v[1] or (fence and fence ~= v[2]) then mine = false end\n"
+    "    fence = v[2]\n"
+    "  end\n"
+    "  if free then\n"
+    "    if mine and fence then\n"
+    "      fence = tonumber(fence)\n"
+    "    else\n"
+    "      fence = redis.call('INCR', KEYS[1])\n"
+    "    end\n"
+    "    for i = first, last do\n"
+    "      redis.call('HSET', KEYS[i], 'owner', owner, 'fence', fence)\n"
+    "      redis.call('PEXPIRE', KEYS[i], ttl)\n"
+    "      redis.call('ZADD', KEYS[2], now + ttl, KEYS[i])\n"
+    "    end\n"
+    "    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)\n"
+    "    return {g - 2, fence, ttl, (mine and 0) or 1}\n"
+    "  end\n"
+    "  first = last + 1\n"
+    "end\n"
+    "return {0, 0, wait, 0}\n";
+
+/* KEYS: active, slot...  ARGV: owner. Deletes the keys owner holds (not booked). */
+static const char release_lua[] =
+    "local n = 0\n"
+    "for i = 2, #KEYS do\n"
+    "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'booked')\n"
+    "  if not v.err and v[1] == ARGV[1] and not v[2] then\n"
+    "    redis.call('DEL', KEYS[i])\n"
+    "    redis.call('ZREM', KEYS[1], KEYS[i])\n"
+    "    n = n + 1\n"
+    "  end\n"
+    "end\n"
+    "return n\n";
+
+/* KEYS: active, slot...  ARGV: owner, ttl_ms. All keys or none. */
+static const char extend_lua[] =
+    "local t = redis.call('TIME')\n"
+    "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
+    "local ttl, fence = tonumber(ARGV[2]), false\n"
+    "for i = 2, #KEYS do\n"
+    "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence', 'booked')\n"
+    "  if v.err then return {-1, 0, 0} end\n"
+    "  if not v[1] then return {0, 0, 0} end\n"
+    "  if v[1] ~= ARGV[1] or v[3] then return {-1, 0, 0} end\n"
+    "  fence = fence or v[2]\n"
+    "end\n"
+    "for i = 2, #KEYS do\n"
+    "  redis.call('PEXPIRE', KEYS[i], ttl)\n"
+    "  redis.call('ZADD', KEYS[1], now + ttl, KEYS[i])\n"
+    "end\n"
+    "return {1, tonumber(fence), ttl}\n";
+
+/* KEYS: slot...  ARGV: owner. */
+static const char validate_lua[] =
+    "for i = 1, #KEYS do\n"
+    "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'booked')\n"
+    "  if v.err or v[1] ~= ARGV[1] or v[2] then return 0 end\n"
+    "end\n"
+    "return 1\n";
+
+/* KEYS: slot...  -> {locked, max pttl or -1, booked} */
+static const char status_lua[] =
+    "local locked, ttl, booked = 0, -1, 0\n"
+    "for i = 1, #KEYS do\n"
+    "  local p = redis.call('PTTL', KEYS[i])\n"
+    "  if p ~= -2 then\n"
+    "    locked = 1\n"
+    "    if p > ttl then ttl = p end\n"
+    "    local b = redis.pcall('HEXISTS', KEYS[i], 'booked')\n"
+    "    if b == 1 then booked = 1 end\n"
+    "  end\n"
+    "end\n"
+    "return {locked, ttl, booked}\n";
+
+/* KEYS: active. */
+static const char count_lua[] =
+    "local t = redis.call('TIME')\n"
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t[1] * 1000 + math.floor(t[2] / 1000))\n"
+    "return redis.call('ZCARD', KEYS[1])\n";
+
+static sl_script scripts[SL_SCRIPT__N] = {
+    {"acquire", acquire_lua, sizeof(acquire_lua) - 1, ""},
+    {"release", release_lua, sizeof(release_lua) - 1, ""},
+    {"extend", extend_lua, sizeof(extend_lua) - 1, ""},
+    {"validate", validate_lua, sizeof(validate_lua) - 1, ""},
+    {"status", status_lua, sizeof(status_lua) - 1, ""},
+    {"count", count_lua, sizeof(count_lua) - 1, ""},
+};
+
+void sl_scripts_init(void)
+{
+    int i;
+
+    for (i = 0; i < SL_SCRIPT__N; i++) {
+        sl_sha1_hex(scripts[i].body, scripts[i].len, scripts[i].sha);
+    }
+}
+
+const sl_script *sl_script_get(sl_script_id id)
+{
+    if (!scripts[id].sha[0]) {
+        sl_sha1_hex(scripts[id].body, scripts[id].len, scripts[id].sha);
+    }
+    return &scripts[id];
+}
