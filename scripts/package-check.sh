@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# scripts/package-check.sh: is the PECL package whole, and does it install?
+#
+#   1. every shipped file (see scripts/package-xml.php) is in package.xml with
+#      the right role, and package.xml names no missing file;
+#   2. config.w32 builds the same core files as config.m4, and
+#      PHP_SLOTLOCK_VERSION in php_slotlock.h is package.xml's release version;
+#   3. `pecl package` in a temp copy of exactly the listed files makes
+#      slotlock-<version>.tgz (copied to --out DIR when given);
+#   4. when CI is set or SLOTLOCK_PECL_INSTALL=1: `pecl install --offline` of
+#      that tarball (pecl runs phpize/configure/make itself) with a private PEAR
+#      config whose ext_dir and registry are in a temp dir (the system is left
+#      alone), then `php --ri slotlock` with the installed module must print
+#      the version and no startup warning.
+#
+# usage: scripts/package-check.sh [--out DIR]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+PHP=$(command -v php8.2 || command -v php)
+OUT=
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --out) OUT=$2; shift 2 ;;
+        *) echo "usage: $0 [--out DIR]" >&2; exit 2 ;;
+    esac
+done
+
+fail=0
+problem() { echo "package-check: $*" >&2; fail=1; }
+
+# 1. package.xml <contents> against the files in git
+"$PHP" scripts/package-xml.php --check || fail=1
+
+# 2a. config.w32 core list == config.m4 SLOTLOCK_CORE
+m4_core=$(sed -n 's/^[[:space:]]*SLOTLOCK_CORE="\(.*\)".*/\1/p' config.m4 | tr ' ' '\n' | sed 's#^src/##' | grep . | sort)
+w32_core=$(sed -n 's/^[[:space:]]*var slotlock_core = "\(.*\)".*/\1/p' config.w32 | tr ' ' '\n' | grep . | sort)
+if [[ "$m4_core" != "$w32_core" ]]; then
+    problem "config.w32's slotlock_core differs from config.m4's SLOTLOCK_CORE:"
+    diff <(echo "$m4_core") <(echo "$w32_core") >&2 || true
+fi
+m4_ext=$(grep -o 'slotlock\.c slotlock_[a-z_]*\.c[a-z_. ]*' config.m4 | head -n1 | tr -s ' ' | sed 's/ *$//')
+w32_ext=$(sed -n 's/.*EXTENSION("slotlock", "\([^"]*\)".*/\1/p' config.w32 | head -n1)
+if [[ "$m4_ext" != "$w32_ext" ]]; then
+    problem "config.w32 EXTENSION() files \"$w32_ext\" differ from config.m4's \"$m4_ext\""
+fi
+
+# 2b. version
+version=$("$PHP" -r '$x = simplexml_load_file($argv[1]); echo $x->version->release;' package.xml)
+[[ -n "$version" ]] || problem "no <version><release> in package.xml"
+# PHP_SLOTLOCK_VERSION may be defined through another macro (e.g. SL_VERSION
+# in src/): follow the chain through php_slotlock.h and src/*.h.
+macro_value() {
+    sed -n "s/^#[[:space:]]*define[[:space:]]\{1,\}$1[[:space:]]\{1,\}\(.*\)/\1/p" \
+        php_slotlock.h src/*.h 2>/dev/null | head -n1 | sed 's#[[:space:]]*/[*/].*##; s/[[:space:]]*$//'
+}
+if [[ -f php_slotlock.h ]]; then
+    hversion=$(macro_value PHP_SLOTLOCK_VERSION)
+    for _ in 1 2 3; do
+        [[ "$hversion" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || break
+        hversion=$(macro_value "$hversion")
+    done
+    hversion=${hversion#\"}; hversion=${hversion%\"}
+    if [[ "$hversion" != "$version" ]]; then
+        problem "PHP_SLOTLOCK_VERSION in php_slotlock.h is \"$hversion\", package.xml says \"$version\""
+    fi
+fi
+
+if [[ $fail -ne 0 ]]; then
+    echo "package-check: FAILED before packaging" >&2
+    exit 1
+fi
+
+# 3. pecl package in a temp copy
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/slotlock-pkg.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/src"
+"$PHP" scripts/package-xml.php --list | while read -r _role path; do
+    mkdir -p "$tmp/src/$(dirname "$path")"
+    cp -p "$path" "$tmp/src/$path"
+done
+cp package.xml "$tmp/src/"
+tgz=slotlock-$version.tgz
+if ! (cd "$tmp/src" && pecl package package.xml) >"$tmp/package.log" 2>&1; then
+    cat "$tmp/package.log" >&2
+    echo "package-check: pecl package failed" >&2
+    exit 1
+fi
+cat "$tmp/package.log"
+if grep -qiE '^(error|warning)' "$tmp/package.log"; then
+    echo "package-check: pecl package printed warnings or errors" >&2
+    exit 1
+fi
+[[ -f "$tmp/src/$tgz" ]] || { echo "package-check: pecl package did not make $tgz" >&2; exit 1; }
+if [[ -n "$OUT" ]]; then
+    cp "$tmp/src/$tgz" "$OUT/"
+    echo "package-check: wrote $OUT/$tgz"
+fi
+
+# 4. pecl install into a staging root
+want_install=${SLOTLOCK_PECL_INSTALL:-}
+[[ -z "$want_install" && -n "${CI:-}" ]] && want_install=1
+if [[ "$want_install" != 1 ]]; then
+    echo "package-check: ok (pecl install skipped; CI or SLOTLOCK_PECL_INSTALL=1 runs it)"
+    exit 0
+fi
+
+# A private PEAR config: the extension, the registry and pecl's temp files
+# all go under $tmp/root, so the system's PHP and PEAR are left alone.
+pear -c "$tmp/pear.conf" config-create "$tmp/root" "$tmp/pear.conf" >/dev/null
+for kv in "temp_dir $tmp/pear-temp" "download_dir $tmp/pear-download" "cache_dir $tmp/pear-cache"; do
+    # shellcheck disable=SC2086
+    pear -c "$tmp/pear.conf" config-set $kv >/dev/null
+done
+if ! pecl -c "$tmp/pear.conf" install -f --offline -D 'with-hiredis-dir="no"' "$tmp/src/$tgz" \
+        </dev/null >"$tmp/install.log" 2>&1; then
+    tail -n 60 "$tmp/install.log" >&2
+    echo "package-check: pecl install failed" >&2
+    exit 1
+fi
+if grep -qE '^(PHP )?(Warning|Deprecated|Notice)|^WARNING' "$tmp/install.log"; then
+    grep -E '^(PHP )?(Warning|Deprecated|Notice)|^WARNING' "$tmp/install.log" >&2
+    echo "package-check: pecl install printed warnings" >&2
+    exit 1
+fi
+so=$(find "$tmp/root" -name slotlock.so -type f | head -n1)
+if [[ -z "$so" ]]; then
+    tail -n 60 "$tmp/install.log" >&2
+    echo "package-check: pecl install did not install slotlock.so" >&2
+    exit 1
+fi
+echo "package-check: pecl install built $so"
+
+ri=$("$PHP" -d "extension=$so" --ri slotlock 2>&1) || { echo "$ri" >&2; echo "package-check: php --ri slotlock failed" >&2; exit 1; }
+echo "$ri"
+if grep -qE '^(PHP )?(Warning|Deprecated|Notice|Fatal error|Parse error)|Startup' <<<"$ri"; then
+    echo "package-check: php --ri slotlock printed a warning" >&2
+    exit 1
+fi
+if ! grep -qF "$version" <<<"$ri"; then
+    echo "package-check: php --ri slotlock does not show version $version" >&2
+    exit 1
+fi
+echo "package-check: ok ($tgz installs and loads)"
