@@ -175,36 +175,25 @@ function percentile(array $sorted, float $p): ?float
     return $sorted[max(0, min(count($sorted) - 1, $i))];
 }
 
-/** Deletes every key matching $pattern: SCAN + DEL, never KEYS. */
-function delete_matching(Redis $r, string $pattern): int
+/** Every key matching $pattern, by SCAN (never KEYS). */
+function scan_keys(Redis $r, string $pattern): Generator
 {
     $r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);
-    $deleted = 0;
     $it = null;
     while (($keys = $r->scan($it, $pattern, 1000)) !== false) {
-        if ($keys) {
-            $deleted += (int) $r->del($keys);
-        }
+        yield from $keys;
         if ($it === 0) {
             break;
         }
     }
-    return $deleted;
 }
 
 /** @return array{bookings: int, booked_slots: int, double: int, per_slot: array<string, int>} */
 function read_ledger(Redis $r, string $run): array
 {
-    $r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);
     $per = [];
-    $it = null;
-    while (($keys = $r->scan($it, "demo:$run:bookings:*", 1000)) !== false) {
-        foreach ($keys as $k) {
-            $per[substr($k, strrpos($k, ':') + 1)] = (int) $r->lLen($k);
-        }
-        if ($it === 0) {
-            break;
-        }
+    foreach (scan_keys($r, "demo:$run:bookings:*") as $k) {
+        $per[substr($k, strrpos($k, ':') + 1)] = (int) $r->lLen($k);
     }
     ksort($per);
     $bookings = array_sum($per);
@@ -438,65 +427,67 @@ function run_mode(string $mode, array $o, string $runId, array $plans): array
 }
 
 /**
- * After the race: the locks of callers who hung up are still held. A late
- * caller is told slot_locked, waits out the TTL, and then books those slots.
- * When no hung-up caller holds a lock any more (none hung up after a
- * successful check, or theirs expired already), one scripted hang-up on the
- * spare slot of round 0 shows the same.
+ * After the race, a late caller asks for every slot whose caller hung up.
+ * Locks still held answer slot_locked; the late caller waits out their TTL
+ * and then books every one of those slots nobody booked. When no hung-up
+ * caller holds a lock any more, one scripted hang-up on the spare slot of
+ * round 0 shows the same.
  */
 function expiry_check(array $o, array $m): array
 {
     $svc = new SlotLockService(service_options($o, $m['lock_prefix']));
     $r = redis_connect($o);
     $late = 'call-' . $m['run'] . '-late';
-    $x = ['hung_up' => count($m['hung_up']), 'held' => [], 'expired_in_race' => 0, 'rebooked_in_race' => 0,
-          'scripted' => false, 'late_locked' => 0, 'freed' => 0, 'rebooked' => 0, 'waited_ms' => 0,
-          'ttl_left' => []];
+    $x = ['hung_up' => count($m['hung_up']), 'held' => 0, 'ttl_left' => [], 'expired' => 0,
+          'booked_by_others' => 0, 'scripted' => false, 'freed' => 0, 'to_book' => [], 'rebooked' => 0];
 
-    foreach ($m['hung_up'] as $h) {
-        $st = $svc->status($h['key']);
-        if ($st['locked']) {
-            $x['held'][] = $h;
-            $x['ttl_left'][] = $st['ttl_ms'];
-        } else {
-            $x['expired_in_race']++;
-            $x['rebooked_in_race'] += $r->lLen(ledger_key($m['run'], slot_start($o, $h['round'], $h['slot']))) > 0 ? 1 : 0;
-        }
-    }
-    if (!$x['held']) {
-        $x['scripted'] = true;
-        $lock = $svc->acquire(COMPANY, SERVICE, slot_start($o, 0, $o['slots']), 'call-' . $m['run'] . '-hangup');
-        if ($lock !== null) {
-            $x['held'][] = ['round' => 0, 'slot' => $o['slots'], 'key' => $lock->key];
-            $x['ttl_left'][] = $svc->status($lock->key)['ttl_ms'];
-        }
-    }
-
-    // While held: the late caller hears "slot_locked".
-    foreach ($x['held'] as $h) {
-        if ($svc->acquire(COMPANY, SERVICE, slot_start($o, $h['round'], $h['slot']), $late) === null) {
-            $x['late_locked']++;
-        }
-    }
-
-    // Wait out the TTL, then the same slots are bookable.
-    $x['waited_ms'] = max(array_map('intval', $x['ttl_left']) ?: [0]) + 50;
-    usleep($x['waited_ms'] * 1000);
-    foreach ($x['held'] as $h) {
-        if (!$svc->status($h['key'])['locked']) {
-            $x['freed']++;
-        }
-        $start = slot_start($o, $h['round'], $h['slot']);
-        $ledger = ledger_key($m['run'], $start);
-        if ($r->lLen($ledger) > 0) {
-            continue;
+    $probe = function (int $round, int $slot) use ($o, $m, $svc, $r, $late, &$x): void {
+        $start = slot_start($o, $round, $slot);
+        if ($r->lLen(ledger_key($m['run'], $start)) > 0) {
+            $x['expired']++;                // its lock expired in the race and a caller booked it
+            $x['booked_by_others']++;
+            return;
         }
         $lock = $svc->acquire(COMPANY, SERVICE, $start, $late);
-        if ($lock !== null && $r->lLen($ledger) === 0 && $svc->validate($lock->key, $late)) {
-            $r->rPush($ledger, $late);
+        if ($lock === null) {               // "slot_locked": the hung-up call still holds it
+            $x['held']++;
+            $x['ttl_left'][] = $svc->status($svc->key(COMPANY, SERVICE, $start))['ttl_ms'] ?? 0;
+        } else {                            // expired already: free, nobody booked it yet
             $svc->release($lock->key, $late);
+            $x['expired']++;
+        }
+        $x['to_book'][] = [$round, $slot];
+    };
+    $seen = [];
+    foreach ($m['hung_up'] as $h) {
+        if (!isset($seen[$h['key']])) {
+            $seen[$h['key']] = true;
+            $probe($h['round'], $h['slot']);
+        }
+    }
+    $x['slots'] = count($seen);
+    if ($x['held'] === 0) {
+        $x['scripted'] = true;
+        $svc->acquire(COMPANY, SERVICE, slot_start($o, 0, $o['slots']), 'call-' . $m['run'] . '-hangup');
+        $probe(0, $o['slots']);
+    }
+
+    // Wait out the TTL: every one of those slots is free and bookable again.
+    $x['waited_ms'] = max($x['ttl_left'] ?: [0]) + 50;
+    usleep($x['waited_ms'] * 1000);
+    foreach ($x['to_book'] as [$round, $slot]) {
+        $start = slot_start($o, $round, $slot);
+        $ledger = ledger_key($m['run'], $start);
+        $lock = $svc->acquire(COMPANY, SERVICE, $start, $late);
+        if ($lock === null) {
+            continue;
+        }
+        $x['freed']++;
+        if ($r->lLen($ledger) === 0 && $svc->validate($lock->key, $late)) {
+            $r->rPush($ledger, $late);
             $x['rebooked']++;
         }
+        $svc->release($lock->key, $late);
     }
     $x['active_after'] = $svc->activeLocks();
     $x['ledger'] = read_ledger($r, $m['run']);
@@ -613,8 +604,11 @@ function main(array $argv): int
         }
         try {
             $r = redis_connect($o);
-            delete_matching($r, "demo:$runId-*");
-            delete_matching($r, "demo-$runId-*");
+            foreach (["demo:$runId-*", "demo-$runId-*"] as $pattern) {
+                foreach (array_chunk(iterator_to_array(scan_keys($r, $pattern), false), 500) as $keys) {
+                    $r->del($keys);
+                }
+            }
             $r->close();
         } catch (Throwable $e) {
             fwrite(STDERR, "demo: cleanup failed: {$e->getMessage()}\n");
@@ -661,21 +655,20 @@ function main(array $argv): int
     if (isset($modes['slotlock'])) {
         $m = $modes['slotlock'];
         $x = expiry_check($o, $m);
-        echo "\nabandoned calls (slotlock): {$x['hung_up']} caller(s) hung up holding a lock";
-        if ($x['expired_in_race']) {
-            echo "; {$x['expired_in_race']} of those locks expired during the race, "
-                . "{$x['rebooked_in_race']} of their slots booked by others then";
+        $n = count($x['to_book']);
+        echo "\nabandoned calls (slotlock): {$x['hung_up']} caller(s) hung up holding a lock on {$x['slots']} slot(s)\n";
+        if ($x['expired']) {
+            echo "  {$x['expired']} of those locks expired during the race; "
+                . "{$x['booked_by_others']} of their slots were booked by other callers then\n";
         }
-        echo "\n";
-        $held = count($x['held']);
         if ($x['scripted']) {
-            echo "  none still held after the race, so one scripted hang-up holds the spare slot "
+            echo "  none still held after the race, so a scripted hang-up holds the spare slot "
                 . slot_start($o, 0, $o['slots'])->format('H:i') . "\n";
         }
-        printf("  still held: %d (ttl left %s ms); a late caller asking for them: %d × slot_locked\n",
-            $held, $x['ttl_left'] ? min($x['ttl_left']) . '-' . max($x['ttl_left']) : '-', $x['late_locked']);
-        printf("  after waiting %d ms (TTL %d s): %d/%d free again, %d/%d booked by the late caller; active locks now: %d\n",
-            $x['waited_ms'], $o['ttl'], $x['freed'], $held, $x['rebooked'], $held, $x['active_after']);
+        printf("  a late caller asks for them: %d × slot_locked (ttl left %s ms)\n", $x['held'],
+            $x['ttl_left'] ? min($x['ttl_left']) . '-' . max($x['ttl_left']) : '-');
+        printf("  after waiting %d ms (TTL %d s): %d/%d free again, %d booked by the late caller; active locks now: %d\n",
+            $x['waited_ms'], $o['ttl'], $x['freed'], $n, $x['rebooked'], $x['active_after']);
 
         $final = $x['ledger'];
         echo "\nself-check (slotlock): ";
@@ -690,7 +683,7 @@ function main(array $argv): int
         if ($m['ledger']['bookings'] === 0) {
             $problems[] = 'no booking was made';
         }
-        if ($held === 0 || $x['late_locked'] !== $held || $x['freed'] !== $held || $x['rebooked'] !== $held) {
+        if ($x['held'] === 0 || $x['freed'] !== $n || $x['rebooked'] !== $n || $x['active_after'] !== 0) {
             $problems[] = 'an abandoned lock did not block, expire and become bookable as expected';
         }
         if ($problems) {
