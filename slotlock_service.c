@@ -431,32 +431,13 @@ static bool arg_id(zval *id, const char *name, char out[SL_ID_MAX + 1])
     return true;
 }
 
-static bool fields_from_time(const timelib_time *t, const char *name, sl_slot_time *out)
+/* The instant a start argument names, in Unix seconds, on a whole minute.
+ * Strings without a zone are read in key_timezone. */
+static bool arg_instant(slotlock_service_obj *intern, zval *start, const char *name, int64_t *sse)
 {
-    sl_error err;
-
-    if (t->s != 0 || t->us != 0) {
-        zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
-        return false;
-    }
-    out->year = (int)t->y;
-    out->month = (int)t->m;
-    out->day = (int)t->d;
-    out->hour = (int)t->h;
-    out->minute = (int)t->i;
-    if (sl_slot_time_check(out, name, &err) != SL_OK) {
-        slotlock_throw(&err);
-        return false;
-    }
-    return true;
-}
-
-/* The wall clock of start in key_timezone. */
-static bool arg_slot_time(slotlock_service_obj *intern, zval *start, const char *name, sl_slot_time *out)
-{
-    zval parsed, local;
+    zval parsed;
     php_date_obj *d;
-    bool ok;
+    bool whole;
 
     ZVAL_DEREF(start);
     ZVAL_UNDEF(&parsed);
@@ -489,42 +470,40 @@ static bool arg_slot_time(slotlock_service_obj *intern, zval *start, const char 
         zend_value_error("%s is an uninitialized DateTime object", name);
         return false;
     }
+    *sse = (int64_t)d->time->sse;
+    whole = d->time->us == 0 && ((*sse % 60) + 60) % 60 == 0;
+    zval_ptr_dtor(&parsed);
+    if (!whole) {
+        zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
+        return false;
+    }
+    return true;
+}
+
+/* The wall clock of an instant in key_timezone. */
+static bool wall_clock(slotlock_service_obj *intern, int64_t sse, const char *name, sl_slot_time *out)
+{
+    sl_error err;
+
     if (intern->tz_utc) {
         struct tm tm;
-        time_t sse = (time_t)d->time->sse;
-        if (d->time->us != 0 || !gmtime_r(&sse, &tm) || tm.tm_sec != 0) {
-            zval_ptr_dtor(&parsed);
-            zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
+        time_t t = (time_t)sse;
+        if (!gmtime_r(&t, &tm)) {
+            zend_value_error("%s is out of range", name);
             return false;
         }
-        zval_ptr_dtor(&parsed);
         out->year = tm.tm_year + 1900;
         out->month = tm.tm_mon + 1;
         out->day = tm.tm_mday;
         out->hour = tm.tm_hour;
         out->minute = tm.tm_min;
-        {
-            sl_error err;
-            if (sl_slot_time_check(out, name, &err) != SL_OK) {
-                slotlock_throw(&err);
-                return false;
-            }
-        }
-        return true;
-    }
+    } else {
+        /* Another zone: let ext/date convert (DST and history included). */
+        char buf[32];
+        zval at, local;
+        const timelib_time *lt;
+        int len = snprintf(buf, sizeof(buf), "@%lld", (long long)sse);
 
-    /* Another zone: let ext/date convert (DST and history included). */
-    {
-        char buf[48];
-        zval at;
-        int len = snprintf(buf, sizeof(buf), "@%lld", (long long)d->time->sse);
-        zend_long us = d->time->us;
-
-        zval_ptr_dtor(&parsed);
-        if (us != 0) {
-            zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
-            return false;
-        }
         php_date_instantiate(php_date_get_immutable_ce(), &at);
         php_date_initialize(Z_PHPDATE_P(&at), buf, (size_t)len, NULL, NULL, 0);
         zend_call_method_with_1_params(Z_OBJ(at), Z_OBJCE(at), NULL, "settimezone", &local, &intern->tz);
@@ -533,10 +512,26 @@ static bool arg_slot_time(slotlock_service_obj *intern, zval *start, const char 
             zval_ptr_dtor(&local);
             return false;
         }
-        ok = fields_from_time(Z_PHPDATE_P(&local)->time, name, out);
+        lt = Z_PHPDATE_P(&local)->time;
+        out->year = (int)lt->y;
+        out->month = (int)lt->m;
+        out->day = (int)lt->d;
+        out->hour = (int)lt->h;
+        out->minute = (int)lt->i;
         zval_ptr_dtor(&local);
-        return ok;
     }
+    if (sl_slot_time_check(out, name, &err) != SL_OK) {
+        slotlock_throw(&err);
+        return false;
+    }
+    return true;
+}
+
+static bool arg_slot_time(slotlock_service_obj *intern, zval *start, const char *name, sl_slot_time *out)
+{
+    int64_t sse;
+
+    return arg_instant(intern, start, name, &sse) && wall_clock(intern, sse, name, out);
 }
 
 static bool arg_key(slotlock_service_obj *intern, zval *service, zval *start, const char *company,

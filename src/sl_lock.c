@@ -138,19 +138,41 @@ static int int_elem(const redisReply *r, size_t i, long long *out)
 
 sl_status sl_decode_acquire(const redisReply *r, size_t n_groups, sl_acquire_result *res, sl_error *err)
 {
-    long long cand, fence, ttl, fresh;
+    long long cand, fence, ttl, fresh, why;
+    const redisReply *booking;
 
-    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4 || !int_elem(r, 0, &cand) ||
-        !int_elem(r, 1, &fence) || !int_elem(r, 2, &ttl) || !int_elem(r, 3, &fresh)) {
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 6 || !int_elem(r, 0, &cand) ||
+        !int_elem(r, 1, &fence) || !int_elem(r, 2, &ttl) || !int_elem(r, 3, &fresh) || !int_elem(r, 4, &why)) {
         return bad_reply("acquire", err);
     }
-    if (cand < 0 || (unsigned long long)cand > n_groups || (cand > 0 && fence < 1)) {
+    booking = r->element[5];
+    if (!booking || booking->type != REDIS_REPLY_STRING || booking->len > SL_BOOKING_ID_MAX) {
+        return bad_reply("acquire", err);
+    }
+    if (cand < 0 || (unsigned long long)cand > n_groups || (cand > 0 && fence < 1) || why < 0 ||
+        why > SL_BLOCKED_BOOKED_SELF || (cand > 0 && why != 0)) {
         return bad_reply("acquire", err);
     }
     res->candidate = (long)cand - 1;
     res->fence = fence;
     res->ttl_ms = ttl;
     res->fresh = fresh ? 1 : 0;
+    res->blocked = (sl_blocked)why;
+    res->booking_id_len = booking->len;
+    memcpy(res->booking_id, booking->str, booking->len);
+    res->booking_id[booking->len] = '\0';
+    return SL_OK;
+}
+
+sl_status sl_decode_commit(const redisReply *r, int *ok, int64_t *fence, sl_error *err)
+{
+    long long c, f;
+
+    if (!r || r->elements != 2 || !int_elem(r, 0, &c) || !int_elem(r, 1, &f) || (c != 1 && c != -1)) {
+        return bad_reply("commit", err);
+    }
+    *ok = c == 1;
+    *fence = f;
     return SL_OK;
 }
 
@@ -289,6 +311,43 @@ done:
     free(args);
     free(arg_lens);
     free(nums);
+    key_vec_free(&kv);
+    return rc;
+}
+
+sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owner, size_t owner_len,
+                         const char *booking_id, size_t booking_id_len, int64_t ttl_ms, int *ok, int64_t *fence,
+                         sl_error *err)
+{
+    const char *extra[2] = {lk->fence_key, lk->active_key};
+    char ttl[24];
+    const char *args[3] = {owner, ttl, booking_id};
+    size_t arg_lens[3];
+    key_vec kv;
+    redisReply *r = NULL;
+    sl_status rc;
+
+    snprintf(ttl, sizeof(ttl), "%" PRId64, ttl_ms);
+    arg_lens[0] = owner_len;
+    arg_lens[1] = strlen(ttl);
+    arg_lens[2] = booking_id_len;
+    if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
+        return SL_ERR_NOMEM;
+    }
+    rc = sl_script_run(lk->node, SL_SCRIPT_COMMIT, kv.n, kv.keys, kv.lens, 3, args, arg_lens, &r, lk->stats, err);
+    if (rc == SL_OK) {
+        rc = sl_decode_commit(r, ok, fence, err);
+    }
+    if (rc == SL_OK) {
+        if (*ok) {
+            SL_STAT_INC(lk->stats, committed, 1);
+        } else {
+            SL_STAT_INC(lk->stats, conflicts, 1);
+        }
+    }
+    if (r) {
+        freeReplyObject(r);
+    }
     key_vec_free(&kv);
     return rc;
 }

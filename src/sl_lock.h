@@ -28,11 +28,24 @@ typedef struct {
     sl_stats *stats;
 } sl_locker;
 
+#define SL_BOOKING_ID_MAX 128
+
+/* What kept an acquire from taking its first candidate. */
+typedef enum {
+    SL_BLOCKED_NONE = 0,
+    SL_BLOCKED_LOCKED = 1,      /* another owner holds it */
+    SL_BLOCKED_BOOKED = 2,      /* booked (by another owner) */
+    SL_BLOCKED_BOOKED_SELF = 3  /* booked by this owner: booking_id says which booking */
+} sl_blocked;
+
 typedef struct {
     long candidate;  /* 0-based index of the candidate taken, -1: none free */
     int64_t fence;
     int64_t ttl_ms;  /* granted TTL; when none was free: ms until a blocker expires, -1 unknown */
     int fresh;       /* 1: a new hold; 0: the owner already held it (refreshed) */
+    sl_blocked blocked;
+    size_t booking_id_len;
+    char booking_id[SL_BOOKING_ID_MAX + 1];
 } sl_acquire_result;
 
 typedef enum { SL_EXTEND_OK = 1, SL_EXTEND_LOST = 0, SL_EXTEND_TAKEN = -1 } sl_extend_code;
@@ -58,6 +71,10 @@ void sl_locker_init(sl_locker *lk, sl_node *node, const char *prefix, sl_stats *
 sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *group_sizes, size_t n_groups,
                           const char *owner, size_t owner_len, int64_t ttl_ms, sl_acquire_result *res,
                           sl_error *err);
+/* Turns owner's hold into a booked marker for ttl_ms; *ok = 0 when another owner holds a key. */
+sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owner, size_t owner_len,
+                         const char *booking_id, size_t booking_id_len, int64_t ttl_ms, int *ok, int64_t *fence,
+                         sl_error *err);
 sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *owner, size_t owner_len,
                           long *released, sl_error *err);
 sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owner, size_t owner_len,
@@ -69,6 +86,7 @@ sl_status sl_lock_count(sl_locker *lk, int64_t *count, sl_error *err);
 
 /* Reply decoders (exposed for tests and fuzzing). */
 sl_status sl_decode_acquire(const redisReply *r, size_t n_groups, sl_acquire_result *res, sl_error *err);
+sl_status sl_decode_commit(const redisReply *r, int *ok, int64_t *fence, sl_error *err);
 sl_status sl_decode_integer(const redisReply *r, int64_t *out, sl_error *err);
 sl_status sl_decode_extend(const redisReply *r, sl_extend_code *code, int64_t *fence, sl_error *err);
 sl_status sl_decode_status(const redisReply *r, sl_status_result *res, sl_error *err);

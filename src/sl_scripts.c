@@ -5,12 +5,14 @@
 
 /* KEYS: fence, active, slot...  ARGV: owner, ttl_ms, n1, n2, ...
  * Takes the first candidate (n_i consecutive slot keys) whose keys are all
- * free or already held by owner, none booked. */
+ * free or already held by owner, none booked. When none is free, says what
+ * blocked the first candidate: 1 another owner's hold, 2 another owner's
+ * booked marker, 3 owner's own booked marker (with its booking id). */
 static const char acquire_lua[] =
     "local owner, ttl = ARGV[1], tonumber(ARGV[2])\n"
     "local t = redis.call('TIME')\n"
     "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
-    "local first, wait = 3, -1\n"
+    "local first, wait, why, booking = 3, -1, 0, ''\n"
     "for g = 3, #ARGV do\n"
     "  local last = first + tonumber(ARGV[g]) - 1\n"
     "  local free, mine, fence = true, true, false\n"
@@ -20,6 +22,11 @@ static const char acquire_lua[] =
     "      free = false\n"
     "      local p = redis.call('PTTL', KEYS[i])\n"
     "      if p >= 0 and (wait < 0 or p < wait) then wait = p end\n"
+    "      if why == 0 then\n"
+    "        if v.err or not v[3] then why = 1\n"
+    "        elseif v[1] == owner then why, booking = 3, v[3]\n"
+    "        else why = 2 end\n"
+    "      end\n"
     "      break\n"
     "    end\n"
     "    if not v[1] or (fence and fence ~= v[2]) then mine = false end\n"
@@ -37,11 +44,34 @@ static const char acquire_lua[] =
     "      redis.call('ZADD', KEYS[2], now + ttl, KEYS[i])\n"
     "    end\n"
     "    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)\n"
-    "    return {g - 2, fence, ttl, (mine and 0) or 1}\n"
+    "    return {g - 2, fence, ttl, (mine and 0) or 1, 0, ''}\n"
     "  end\n"
     "  first = last + 1\n"
     "end\n"
-    "return {0, 0, wait, 0}\n";
+    "return {0, 0, wait, 0, why, booking}\n";
+
+/* KEYS: fence, active, slot...  ARGV: owner, ttl_ms, booking_id.
+ * Turns owner's hold into a booked marker (all keys or none). A key whose
+ * hold expired and is still free is marked too: the booking was written.
+ * An existing marker of owner keeps its first booking id. */
+static const char commit_lua[] =
+    "local owner, ttl = ARGV[1], tonumber(ARGV[2])\n"
+    "local t = redis.call('TIME')\n"
+    "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
+    "local fence = false\n"
+    "for i = 3, #KEYS do\n"
+    "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence')\n"
+    "  if v.err or (v[1] and v[1] ~= owner) then return {-1, 0} end\n"
+    "  fence = fence or v[2]\n"
+    "end\n"
+    "fence = tonumber(fence) or redis.call('INCR', KEYS[1])\n"
+    "for i = 3, #KEYS do\n"
+    "  redis.call('HSET', KEYS[i], 'owner', owner, 'fence', fence)\n"
+    "  redis.call('HSETNX', KEYS[i], 'booked', ARGV[3])\n"
+    "  redis.call('PEXPIRE', KEYS[i], ttl)\n"
+    "  redis.call('ZADD', KEYS[2], now + ttl, KEYS[i])\n"
+    "end\n"
+    "return {1, fence}\n";
 
 /* KEYS: active, slot...  ARGV: owner. Deletes the keys owner holds (not booked). */
 static const char release_lua[] =
@@ -104,6 +134,7 @@ static const char count_lua[] =
 
 static sl_script scripts[SL_SCRIPT__N] = {
     {"acquire", acquire_lua, sizeof(acquire_lua) - 1, ""},
+    {"commit", commit_lua, sizeof(commit_lua) - 1, ""},
     {"release", release_lua, sizeof(release_lua) - 1, ""},
     {"extend", extend_lua, sizeof(extend_lua) - 1, ""},
     {"validate", validate_lua, sizeof(validate_lua) - 1, ""},

@@ -11,6 +11,9 @@
     X(conflicts)    /* acquires refused: held by another owner */                             \
     X(released)     /* keys deleted by release */                                             \
     X(extended)     /* successful extends */                                                  \
+    X(committed)    /* holds turned into booked markers */                                    \
+    X(relocked)     /* bookings that found their hold expired and took the slot again */      \
+    X(expired_before_booking) /* bookings that found their hold expired */                    \
     X(lost)         /* extends or validates that found the hold gone */                      \
     X(errors)       /* operations that failed with an exception */                            \
     X(connects)     /* connections opened */                                                  \
