@@ -28,16 +28,6 @@ zend_class_entry *slotlock_timeout_exception_ce;
 /* Persistent connections idle at most this many per process. */
 #define SLOTLOCK_POOL_MAX_IDLE 16
 
-static ZEND_INI_MH(OnUpdateSlotlockTtl)
-{
-    zend_long ttl = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
-
-    if (ttl < SL_TTL_MIN || ttl > SL_TTL_MAX) {
-        return FAILURE;
-    }
-    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
-}
-
 static ZEND_INI_MH(OnUpdateSlotlockTimeout)
 {
     double t = zend_strtod(ZSTR_VAL(new_value), NULL);
@@ -63,12 +53,44 @@ static ZEND_INI_DISP(slotlock_dsn_displayer)
     PHPWRITE(masked, strlen(masked));
 }
 
+static ZEND_INI_MH(OnUpdateSlotlockSeconds)
+{
+    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
+
+    if (v < SL_TTL_MIN || v > SL_TTL_MAX) {
+        return FAILURE;
+    }
+    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static ZEND_INI_MH(OnUpdateSlotlockBucket)
+{
+    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
+
+    if (v < 1 || v > 1440) {
+        return FAILURE;
+    }
+    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+static ZEND_INI_MH(OnUpdateSlotlockFailMode)
+{
+    if (zend_string_equals_literal_ci(new_value, "open")) {
+        SLOTLOCK_G(fail_closed) = false;
+    } else if (zend_string_equals_literal_ci(new_value, "closed")) {
+        SLOTLOCK_G(fail_closed) = true;
+    } else {
+        return FAILURE;
+    }
+    return SUCCESS;
+}
+
 PHP_INI_BEGIN()
     STD_PHP_INI_BOOLEAN("slotlock.enabled", "1", PHP_INI_ALL, OnUpdateBool, enabled, zend_slotlock_globals,
                         slotlock_globals)
     STD_PHP_INI_ENTRY_EX("slotlock.dsn", "redis://127.0.0.1:6379", PHP_INI_ALL, OnUpdateString, dsn,
                          zend_slotlock_globals, slotlock_globals, slotlock_dsn_displayer)
-    STD_PHP_INI_ENTRY("slotlock.ttl", "300", PHP_INI_ALL, OnUpdateSlotlockTtl, ttl, zend_slotlock_globals,
+    STD_PHP_INI_ENTRY("slotlock.ttl", "300", PHP_INI_ALL, OnUpdateSlotlockSeconds, ttl, zend_slotlock_globals,
                       slotlock_globals)
     STD_PHP_INI_ENTRY("slotlock.prefix", SL_DEFAULT_PREFIX, PHP_INI_ALL, OnUpdateString, prefix,
                       zend_slotlock_globals, slotlock_globals)
@@ -78,6 +100,11 @@ PHP_INI_BEGIN()
                         slotlock_globals)
     STD_PHP_INI_ENTRY("slotlock.key_timezone", "UTC", PHP_INI_ALL, OnUpdateString, key_timezone,
                       zend_slotlock_globals, slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.booked_ttl", "600", PHP_INI_ALL, OnUpdateSlotlockSeconds, booked_ttl,
+                      zend_slotlock_globals, slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.bucket", "15", PHP_INI_ALL, OnUpdateSlotlockBucket, bucket, zend_slotlock_globals,
+                      slotlock_globals)
+    PHP_INI_ENTRY("slotlock.fail_mode", "open", PHP_INI_ALL, OnUpdateSlotlockFailMode)
 PHP_INI_END()
 
 void slotlock_throw(const sl_error *err)
@@ -130,8 +157,10 @@ static PHP_MINIT_FUNCTION(slotlock)
     slotlock_timeout_exception_ce = register_class_SlotLockTimeoutException(slotlock_connection_exception_ce);
     slotlock_lock_ce = register_class_SlotLock();
     slotlock_service_ce = register_class_SlotLockService();
+    slotlock_availability_ce = register_class_AvailabilityWithLock();
     slotlock_lock_minit();
     slotlock_service_minit();
+    slotlock_availability_minit();
     return SUCCESS;
 }
 

@@ -40,6 +40,32 @@ final class SlotLockService
      */
     public function acquireFirst(int|string $companyId, array $candidates, ?string $owner = null, ?int $ttl = null): ?SlotLock {}
 
+    /**
+     * Locks a resource (staff member, room) over [$start, $end) widened by the
+     * buffers (minutes): every bucket key the interval touches, all or none.
+     * $end is a time or a duration in minutes. Overlapping intervals of one
+     * resource conflict whatever the service; adjacent ones do not.
+     */
+    public function acquireResource(int|string $companyId, int|string $resourceId, DateTimeInterface|string $start, DateTimeInterface|string|int $end, ?string $owner = null, ?int $ttl = null, int $bufferBefore = 0, int $bufferAfter = 0): ?SlotLock {}
+
+    /** The bucket keys acquireResource() would take. */
+    public function resourceKeys(int|string $companyId, int|string $resourceId, DateTimeInterface|string $start, DateTimeInterface|string|int $end, int $bufferBefore = 0, int $bufferAfter = 0): array {}
+
+    /**
+     * Turns $owner's hold into a booked marker that lives $ttl seconds
+     * (default: booked_ttl). While it lives nobody can acquire the slot. A
+     * key whose hold already expired, and is still free, is marked too.
+     * False when another owner holds a key. Repeating it is harmless.
+     */
+    public function commit(SlotLock|string $lock, string $owner, ?string $bookingId = null, ?int $ttl = null): bool {}
+
+    /**
+     * Calls $listener(array $event) after each lock operation: event
+     * (acquired, reacquired, conflict, released, extended, lost, committed,
+     * error), key, fence, ttl, reason. Never the owner. null removes it.
+     */
+    public function onEvent(?callable $listener): void {}
+
     /** True when $owner holds every key of the lock. */
     public function validate(SlotLock|string $lock, string $owner): bool {}
 
@@ -60,6 +86,37 @@ final class SlotLockService
 
     /** Closes this object's connection (a persistent one is closed too). */
     public function close(): void {}
+}
+
+/**
+ * The booking flow of a voice agent: check_availability locks the slot it
+ * offers, start_booking checks the lock before writing and marks the slot
+ * booked after.
+ *
+ * @strict-properties
+ * @not-serializable
+ */
+final class AvailabilityWithLock
+{
+    public function __construct(SlotLockService $locks) {}
+
+    /**
+     * check_availability: when $availability['available'] is true, locks the
+     * slot for $owner and adds lock_key, lock_expires_at, lock_ttl and fence;
+     * when another caller holds it, answers available false with reason
+     * slot_locked (or slot_booked) and retry_after. $service may be a list of
+     * [serviceId, start] segments (a start may be an int: minutes after $start).
+     */
+    public function check(array $availability, int|string $companyId, int|string|array $service, DateTimeInterface|string $start, string $owner, ?int $ttl = null): array {}
+
+    /** check() for a resource interval (see SlotLockService::acquireResource()). */
+    public function checkResource(array $availability, int|string $companyId, int|string $resourceId, DateTimeInterface|string $start, DateTimeInterface|string|int $end, string $owner, ?int $ttl = null, int $bufferBefore = 0, int $bufferAfter = 0): array {}
+
+    /** start_booking, before the booking is written: ok, reason, fence (and booking_id when already booked). */
+    public function beginBooking(?string $lockKey, string $owner): array {}
+
+    /** start_booking, after: releases the hold, or marks the slot booked. */
+    public function finishBooking(?string $lockKey, string $owner, bool $booked, ?string $bookingId = null): bool {}
 }
 
 /**

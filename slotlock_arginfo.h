@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 3eebaad54685b94867c24251362ea7bcebf2796e */
+ * Stub hash: 997406e3ae4c9e66ae0c1815b5737ae4f32a8083 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLockService___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, options, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
@@ -33,6 +33,37 @@ ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_SlotLockService_acquireFirs
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttl, IS_LONG, 1, "null")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_SlotLockService_acquireResource, 0, 4, SlotLock, 1)
+	ZEND_ARG_TYPE_MASK(0, companyId, MAY_BE_LONG|MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_MASK(0, resourceId, MAY_BE_LONG|MAY_BE_STRING, NULL)
+	ZEND_ARG_OBJ_TYPE_MASK(0, start, DateTimeInterface, MAY_BE_STRING, NULL)
+	ZEND_ARG_OBJ_TYPE_MASK(0, end, DateTimeInterface, MAY_BE_STRING|MAY_BE_LONG, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, owner, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttl, IS_LONG, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bufferBefore, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bufferAfter, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_resourceKeys, 0, 4, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_MASK(0, companyId, MAY_BE_LONG|MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_MASK(0, resourceId, MAY_BE_LONG|MAY_BE_STRING, NULL)
+	ZEND_ARG_OBJ_TYPE_MASK(0, start, DateTimeInterface, MAY_BE_STRING, NULL)
+	ZEND_ARG_OBJ_TYPE_MASK(0, end, DateTimeInterface, MAY_BE_STRING|MAY_BE_LONG, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bufferBefore, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bufferAfter, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_commit, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, lock, SlotLock, MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bookingId, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttl, IS_LONG, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_onEvent, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, listener, IS_CALLABLE, 1)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_validate, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_OBJ_TYPE_MASK(0, lock, SlotLock, MAY_BE_STRING, NULL)
 	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
@@ -59,6 +90,43 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_close, 0, 0, IS_VOID, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_AvailabilityWithLock___construct, 0, 0, 1)
+	ZEND_ARG_OBJ_INFO(0, locks, SlotLockService, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_check, 0, 5, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, availability, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_MASK(0, companyId, MAY_BE_LONG|MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_MASK(0, service, MAY_BE_LONG|MAY_BE_STRING|MAY_BE_ARRAY, NULL)
+	ZEND_ARG_OBJ_TYPE_MASK(0, start, DateTimeInterface, MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttl, IS_LONG, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_checkResource, 0, 6, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, availability, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_MASK(0, companyId, MAY_BE_LONG|MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_MASK(0, resourceId, MAY_BE_LONG|MAY_BE_STRING, NULL)
+	ZEND_ARG_OBJ_TYPE_MASK(0, start, DateTimeInterface, MAY_BE_STRING, NULL)
+	ZEND_ARG_OBJ_TYPE_MASK(0, end, DateTimeInterface, MAY_BE_STRING|MAY_BE_LONG, NULL)
+	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttl, IS_LONG, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bufferBefore, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bufferAfter, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_beginBooking, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, lockKey, IS_STRING, 1)
+	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_finishBooking, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, lockKey, IS_STRING, 1)
+	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, booked, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bookingId, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLock___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
@@ -70,6 +138,10 @@ ZEND_METHOD(SlotLockService, key);
 ZEND_METHOD(SlotLockService, acquire);
 ZEND_METHOD(SlotLockService, acquireSegments);
 ZEND_METHOD(SlotLockService, acquireFirst);
+ZEND_METHOD(SlotLockService, acquireResource);
+ZEND_METHOD(SlotLockService, resourceKeys);
+ZEND_METHOD(SlotLockService, commit);
+ZEND_METHOD(SlotLockService, onEvent);
 ZEND_METHOD(SlotLockService, validate);
 ZEND_METHOD(SlotLockService, release);
 ZEND_METHOD(SlotLockService, extend);
@@ -77,6 +149,11 @@ ZEND_METHOD(SlotLockService, status);
 ZEND_METHOD(SlotLockService, activeLocks);
 ZEND_METHOD(SlotLockService, stats);
 ZEND_METHOD(SlotLockService, close);
+ZEND_METHOD(AvailabilityWithLock, __construct);
+ZEND_METHOD(AvailabilityWithLock, check);
+ZEND_METHOD(AvailabilityWithLock, checkResource);
+ZEND_METHOD(AvailabilityWithLock, beginBooking);
+ZEND_METHOD(AvailabilityWithLock, finishBooking);
 ZEND_METHOD(SlotLock, __construct);
 ZEND_METHOD(SlotLock, toArray);
 
@@ -87,6 +164,10 @@ static const zend_function_entry class_SlotLockService_methods[] = {
 	ZEND_ME(SlotLockService, acquire, arginfo_class_SlotLockService_acquire, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, acquireSegments, arginfo_class_SlotLockService_acquireSegments, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, acquireFirst, arginfo_class_SlotLockService_acquireFirst, ZEND_ACC_PUBLIC)
+	ZEND_ME(SlotLockService, acquireResource, arginfo_class_SlotLockService_acquireResource, ZEND_ACC_PUBLIC)
+	ZEND_ME(SlotLockService, resourceKeys, arginfo_class_SlotLockService_resourceKeys, ZEND_ACC_PUBLIC)
+	ZEND_ME(SlotLockService, commit, arginfo_class_SlotLockService_commit, ZEND_ACC_PUBLIC)
+	ZEND_ME(SlotLockService, onEvent, arginfo_class_SlotLockService_onEvent, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, validate, arginfo_class_SlotLockService_validate, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, release, arginfo_class_SlotLockService_release, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, extend, arginfo_class_SlotLockService_extend, ZEND_ACC_PUBLIC)
@@ -94,6 +175,16 @@ static const zend_function_entry class_SlotLockService_methods[] = {
 	ZEND_ME(SlotLockService, activeLocks, arginfo_class_SlotLockService_activeLocks, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, stats, arginfo_class_SlotLockService_stats, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, close, arginfo_class_SlotLockService_close, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_AvailabilityWithLock_methods[] = {
+	ZEND_ME(AvailabilityWithLock, __construct, arginfo_class_AvailabilityWithLock___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(AvailabilityWithLock, check, arginfo_class_AvailabilityWithLock_check, ZEND_ACC_PUBLIC)
+	ZEND_ME(AvailabilityWithLock, checkResource, arginfo_class_AvailabilityWithLock_checkResource, ZEND_ACC_PUBLIC)
+	ZEND_ME(AvailabilityWithLock, beginBooking, arginfo_class_AvailabilityWithLock_beginBooking, ZEND_ACC_PUBLIC)
+	ZEND_ME(AvailabilityWithLock, finishBooking, arginfo_class_AvailabilityWithLock_finishBooking, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -124,6 +215,17 @@ static zend_class_entry *register_class_SlotLockService(void)
 	zend_class_entry ce, *class_entry;
 
 	INIT_CLASS_ENTRY(ce, "SlotLockService", class_SlotLockService_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_AvailabilityWithLock(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_CLASS_ENTRY(ce, "AvailabilityWithLock", class_AvailabilityWithLock_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
 

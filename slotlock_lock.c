@@ -74,25 +74,22 @@ ZEND_METHOD(SlotLock, __construct)
     ZEND_PARSE_PARAMETERS_NONE();
 }
 
-ZEND_METHOD(SlotLock, toArray)
+bool slotlock_lock_export(zend_object *obj, HashTable *into)
 {
-    zend_object *obj = Z_OBJ_P(ZEND_THIS);
-    zval *expires = OBJ_PROP_NUM(obj, LOCK_EXPIRES), iso, fmt;
+    zval *expires = OBJ_PROP_NUM(obj, LOCK_EXPIRES), iso, fmt, v;
     php_date_obj *d;
     struct timeval now;
     zend_long left = 0;
 
-    ZEND_PARSE_PARAMETERS_NONE();
-
     if (Z_TYPE_P(expires) != IS_OBJECT) {
         zend_throw_error(NULL, "SlotLock object is not initialized");
-        RETURN_THROWS();
+        return false;
     }
     ZVAL_STRING(&fmt, "Y-m-d\\TH:i:sP");
     zend_call_method_with_1_params(Z_OBJ_P(expires), Z_OBJCE_P(expires), NULL, "format", &iso, &fmt);
     zval_ptr_dtor(&fmt);
     if (EG(exception)) {
-        RETURN_THROWS();
+        return false;
     }
 
     d = Z_PHPDATE_P(expires);
@@ -102,13 +99,26 @@ ZEND_METHOD(SlotLock, toArray)
         left = ms > 0 ? (zend_long)((ms + 999) / 1000) : 0;
     }
 
+    ZVAL_COPY(&v, OBJ_PROP_NUM(obj, LOCK_KEY));
+    zend_hash_str_update(into, "lock_key", sizeof("lock_key") - 1, &v);
+    zend_hash_str_update(into, "lock_expires_at", sizeof("lock_expires_at") - 1, &iso);
+    ZVAL_LONG(&v, left);
+    zend_hash_str_update(into, "lock_ttl", sizeof("lock_ttl") - 1, &v);
+    ZVAL_COPY(&v, OBJ_PROP_NUM(obj, LOCK_FENCE));
+    zend_hash_str_update(into, "fence", sizeof("fence") - 1, &v);
+    return true;
+}
+
+ZEND_METHOD(SlotLock, toArray)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+
     array_init_size(return_value, 4);
-    Z_TRY_ADDREF_P(OBJ_PROP_NUM(obj, LOCK_KEY));
-    add_assoc_zval_ex(return_value, "lock_key", sizeof("lock_key") - 1, OBJ_PROP_NUM(obj, LOCK_KEY));
-    add_assoc_zval_ex(return_value, "lock_expires_at", sizeof("lock_expires_at") - 1, &iso);
-    add_assoc_long_ex(return_value, "lock_ttl", sizeof("lock_ttl") - 1, left);
-    Z_TRY_ADDREF_P(OBJ_PROP_NUM(obj, LOCK_FENCE));
-    add_assoc_zval_ex(return_value, "fence", sizeof("fence") - 1, OBJ_PROP_NUM(obj, LOCK_FENCE));
+    if (!slotlock_lock_export(Z_OBJ_P(ZEND_THIS), Z_ARRVAL_P(return_value))) {
+        zval_ptr_dtor(return_value);
+        ZVAL_UNDEF(return_value);
+        RETURN_THROWS();
+    }
 }
 
 void slotlock_lock_minit(void)

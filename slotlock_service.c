@@ -16,23 +16,8 @@
 zend_class_entry *slotlock_service_ce;
 static zend_object_handlers slotlock_service_handlers;
 
-typedef struct {
-    bool initialized;
-    bool tz_utc;          /* key_timezone is UTC: wall clock by gmtime_r */
-    zend_long ttl;        /* default TTL, seconds */
-    zend_string *tz_name;
-    zval tz;              /* DateTimeZone of key_timezone, IS_UNDEF until needed */
-    sl_node node;
-    sl_locker locker;
-    zend_object std;
-} slotlock_service_obj;
-
-static inline slotlock_service_obj *service_from_obj(zend_object *obj)
-{
-    return (slotlock_service_obj *)((char *)obj - XtOffsetOf(slotlock_service_obj, std));
-}
-
-#define Z_SLOTLOCK_SERVICE_P(zv) service_from_obj(Z_OBJ_P(zv))
+#define Z_SLOTLOCK_SERVICE_P(zv) slotlock_service_from_obj(Z_OBJ_P(zv))
+#define service_from_obj slotlock_service_from_obj
 
 /* Fetches the object, or throws when its constructor never ran or failed. */
 #define SERVICE_FETCH(intern)                                                                  \
@@ -52,6 +37,7 @@ static zend_object *service_create(zend_class_entry *ce)
     object_properties_init(&intern->std, ce);
     intern->std.handlers = &slotlock_service_handlers;
     ZVAL_UNDEF(&intern->tz);
+    ZVAL_UNDEF(&intern->listener);
     return &intern->std;
 }
 
@@ -68,6 +54,7 @@ static void service_free(zend_object *object)
         zend_string_release(intern->tz_name);
     }
     zval_ptr_dtor(&intern->tz);
+    zval_ptr_dtor(&intern->listener);
     zend_object_std_dtor(object);
 }
 
@@ -75,8 +62,11 @@ static HashTable *service_get_gc(zend_object *object, zval **table, int *n)
 {
     slotlock_service_obj *intern = service_from_obj(object);
 
-    *table = Z_TYPE(intern->tz) == IS_UNDEF ? NULL : &intern->tz;
-    *n = Z_TYPE(intern->tz) == IS_UNDEF ? 0 : 1;
+    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
+
+    zend_get_gc_buffer_add_zval(buf, &intern->tz);
+    zend_get_gc_buffer_add_zval(buf, &intern->listener);
+    zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(object);
 }
 
@@ -119,6 +109,8 @@ typedef struct {
     sl_endpoint ep;
     char prefix[SL_PREFIX_MAX + 1];
     zend_long ttl;
+    zend_long booked_ttl;
+    zend_long bucket;
     bool persistent;
     zend_string *tz_name;
 } service_options;
@@ -208,6 +200,8 @@ static bool options_from_ini(service_options *o)
     sl_endpoint_init(&o->ep);
     o->ep.timeout = SLOTLOCK_G(timeout);
     o->ttl = SLOTLOCK_G(ttl);
+    o->booked_ttl = SLOTLOCK_G(booked_ttl);
+    o->bucket = SLOTLOCK_G(bucket);
     o->persistent = SLOTLOCK_G(persistent);
     o->tz_name = zend_string_init(tz && *tz ? tz : "UTC", tz && *tz ? strlen(tz) : 3, 0);
     if (sl_endpoint_set(&o->ep.host, SL_DEFAULT_HOST, strlen(SL_DEFAULT_HOST), "host", &err) != SL_OK) {
@@ -306,6 +300,16 @@ static bool options_from_array(service_options *o, HashTable *ht)
                 return false;
             }
             o->ttl = n;
+        } else if (zend_string_equals_literal(name, "booked_ttl")) {
+            if (!option_int(k, value, SL_TTL_MIN, SL_TTL_MAX, &n)) {
+                return false;
+            }
+            o->booked_ttl = n;
+        } else if (zend_string_equals_literal(name, "bucket")) {
+            if (!option_int(k, value, 1, 1440, &n)) {
+                return false;
+            }
+            o->bucket = n;
         } else if (zend_string_equals_literal(name, "persistent")) {
             if (Z_TYPE_P(value) != IS_TRUE && Z_TYPE_P(value) != IS_FALSE) {
                 return option_type_error(k, "bool", value);
@@ -398,6 +402,8 @@ PHP_METHOD(SlotLockService, __construct)
     }
     sl_locker_init(&intern->locker, &intern->node, o.prefix, &SLOTLOCK_G(stats));
     intern->ttl = o.ttl;
+    intern->booked_ttl = o.booked_ttl;
+    intern->bucket = o.bucket;
     intern->initialized = true;
     options_free(&o);
 }
@@ -671,12 +677,6 @@ static bool arg_handle(slotlock_service_obj *intern, zend_object *lock_obj, zend
     return true;
 }
 
-static void service_fail(const sl_error *err)
-{
-    SLOTLOCK_G(stats).errors++;
-    slotlock_throw(err);
-}
-
 /* keys[from, to) as a PHP list, and their handle. */
 static void keys_to_php(const sl_keylist *keys, size_t from, size_t to, zval *arr, zend_string **handle)
 {
@@ -696,38 +696,175 @@ static void keys_to_php(const sl_keylist *keys, size_t from, size_t to, zval *ar
     free(joined);
 }
 
-/* The shared tail of acquire, acquireSegments and acquireFirst. */
+/* ---- Events ------------------------------------------------------------- */
+
+void slotlock_service_emit(slotlock_service_obj *intern, const char *event, const sl_keylist *keys,
+                           int64_t fence, int64_t ttl_ms, const char *reason)
+{
+    zval ev, rv, key;
+    zend_string *handle;
+
+    if (Z_TYPE(intern->listener) == IS_UNDEF) {
+        return;
+    }
+    array_init_size(&ev, 5);
+    add_assoc_string_ex(&ev, "event", sizeof("event") - 1, event);
+    if (keys && keys->count) {
+        keys_to_php(keys, 0, keys->count, &key, &handle);
+        zval_ptr_dtor(&key);
+        add_assoc_str_ex(&ev, "key", sizeof("key") - 1, handle);
+    } else {
+        add_assoc_null_ex(&ev, "key", sizeof("key") - 1);
+    }
+    if (fence >= 0) {
+        add_assoc_long_ex(&ev, "fence", sizeof("fence") - 1, (zend_long)fence);
+    }
+    if (ttl_ms >= 0) {
+        add_assoc_long_ex(&ev, "ttl_ms", sizeof("ttl_ms") - 1, (zend_long)ttl_ms);
+    }
+    if (reason) {
+        add_assoc_string_ex(&ev, "reason", sizeof("reason") - 1, reason);
+    }
+    ZVAL_UNDEF(&rv);
+    call_user_function(NULL, NULL, &intern->listener, &rv, 1, &ev);
+    zval_ptr_dtor(&rv);
+    zval_ptr_dtor(&ev);
+    if (EG(exception)) {
+        /* The lock operation already happened: a throwing listener must not
+         * make the caller lose the lock it was handed. */
+        zend_object *ex = EG(exception);
+        zval msg, tmp;
+        ZVAL_OBJ(&tmp, ex);
+        GC_ADDREF(ex);
+        zend_clear_exception();
+        zend_call_method_with_0_params(ex, ex->ce, NULL, "getmessage", &msg);
+        php_error_docref(NULL, E_WARNING, "SlotLockService event listener threw %s: %s", ZSTR_VAL(ex->ce->name),
+                         Z_TYPE(msg) == IS_STRING ? Z_STRVAL(msg) : "");
+        zval_ptr_dtor(&msg);
+        zval_ptr_dtor(&tmp);
+    }
+}
+
+void slotlock_service_fail(slotlock_service_obj *intern, const sl_keylist *keys, const sl_error *err)
+{
+    static const char *const reasons[] = {"ok", "argument", "connect", "timeout", "io", "auth",
+                                          "reply", "protocol", "memory", "fork"};
+    int i = -(int)err->code;
+
+    SLOTLOCK_G(stats).errors++;
+    slotlock_service_emit(intern, "error", keys, -1, -1, (i >= 0 && i < 10) ? reasons[i] : "error");
+}
+
+static void service_fail_throw(slotlock_service_obj *intern, const sl_keylist *keys, const sl_error *err)
+{
+    slotlock_service_fail(intern, keys, err);
+    if (!EG(exception)) {
+        slotlock_throw(err);
+    }
+}
+
+/* Runs an acquire over candidates, counts and tells the listener, and builds
+ * the SlotLock into lock (when not NULL and a candidate was taken). */
+static sl_status acquire_groups(slotlock_service_obj *intern, sl_keylist *keys, const size_t *groups,
+                                size_t n_groups, zend_string *owner, int64_t ttl_ms, bool report_candidate,
+                                sl_acquire_result *res, zval *lock, sl_error *err)
+{
+    sl_keylist taken;
+    zend_string *handle;
+    size_t from = 0, i;
+    zval arr;
+    sl_status rc;
+
+    rc = sl_lock_acquire(&intern->locker, keys, groups, n_groups, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, res,
+                         err);
+    if (rc != SL_OK) {
+        slotlock_service_fail(intern, keys, err);
+        return rc;
+    }
+    if (res->candidate < 0) {
+        slotlock_service_emit(intern, "conflict", keys, -1, res->ttl_ms,
+                              res->blocked == SL_BLOCKED_LOCKED ? "slot_locked" : "slot_booked");
+        return SL_OK;
+    }
+    for (i = 0; i < (size_t)res->candidate; i++) {
+        from += groups[i];
+    }
+    taken = *keys;
+    taken.keys += from;
+    taken.lens += from;
+    taken.count = groups[res->candidate];
+    slotlock_service_emit(intern, res->fresh ? "acquired" : "reacquired", &taken, res->fence, res->ttl_ms, NULL);
+    if (lock) {
+        keys_to_php(keys, from, from + groups[res->candidate], &arr, &handle);
+        slotlock_lock_new(lock, handle, &arr, owner, (zend_long)res->fence, res->ttl_ms,
+                          report_candidate ? (zend_long)res->candidate : -1, intern->tz_utc ? NULL : &intern->tz);
+        zend_string_release(handle);
+    }
+    return SL_OK;
+}
+
+sl_status slotlock_service_acquire(slotlock_service_obj *intern, sl_keylist *keys, zend_string *owner,
+                                   zend_long ttl, sl_acquire_result *res, zval *lock, sl_error *err)
+{
+    size_t n = keys->count;
+
+    return acquire_groups(intern, keys, &n, 1, owner, (int64_t)(ttl > 0 ? ttl : intern->ttl) * 1000, false, res,
+                          lock, err);
+}
+
+sl_status slotlock_service_commit(slotlock_service_obj *intern, sl_keylist *keys, zend_string *owner,
+                                  zend_string *booking_id, zend_long ttl, int *ok, sl_error *err)
+{
+    int64_t fence = 0, ttl_ms = (int64_t)(ttl > 0 ? ttl : intern->booked_ttl) * 1000;
+    sl_status rc;
+
+    rc = sl_lock_commit(&intern->locker, keys, ZSTR_VAL(owner), ZSTR_LEN(owner), booking_id ? ZSTR_VAL(booking_id) : "",
+                        booking_id ? ZSTR_LEN(booking_id) : 0, ttl_ms, ok, &fence, err);
+    if (rc != SL_OK) {
+        slotlock_service_fail(intern, keys, err);
+        return rc;
+    }
+    slotlock_service_emit(intern, *ok ? "committed" : "conflict", keys, *ok ? fence : -1, *ok ? ttl_ms : -1,
+                          *ok ? NULL : "slot_locked");
+    return SL_OK;
+}
+
+sl_status slotlock_service_release(slotlock_service_obj *intern, sl_keylist *keys, zend_string *owner, long *n,
+                                   sl_error *err)
+{
+    sl_status rc = sl_lock_release(&intern->locker, keys, ZSTR_VAL(owner), ZSTR_LEN(owner), n, err);
+
+    if (rc != SL_OK) {
+        slotlock_service_fail(intern, keys, err);
+        return rc;
+    }
+    if (*n > 0) {
+        slotlock_service_emit(intern, "released", keys, -1, -1, NULL);
+    }
+    return SL_OK;
+}
+
+/* The shared tail of acquire, acquireSegments, acquireFirst and acquireResource. */
 static void service_acquire(slotlock_service_obj *intern, sl_keylist *keys, const size_t *groups, size_t n_groups,
                             zend_string *owner_arg, zend_long ttl, bool ttl_null, bool report_candidate,
                             zval *return_value)
 {
     sl_acquire_result res;
-    zend_string *owner = NULL, *handle;
+    zend_string *owner = NULL;
     sl_error err;
     int64_t ttl_ms;
-    size_t from = 0, i;
-    zval arr;
 
     if (!arg_ttl(intern, ttl, ttl_null, &ttl_ms) || !arg_owner(owner_arg, &owner)) {
         return;
     }
-    if (sl_lock_acquire(&intern->locker, keys, groups, n_groups, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, &res,
-                        &err) != SL_OK) {
-        zend_string_release(owner);
-        service_fail(&err);
-        return;
+    if (acquire_groups(intern, keys, groups, n_groups, owner, ttl_ms, report_candidate, &res, return_value, &err) !=
+        SL_OK) {
+        if (!EG(exception)) {
+            slotlock_throw(&err);
+        }
+    } else if (res.candidate < 0) {
+        ZVAL_NULL(return_value);
     }
-    if (res.candidate < 0) {
-        zend_string_release(owner);
-        RETURN_NULL();
-    }
-    for (i = 0; i < (size_t)res.candidate; i++) {
-        from += groups[i];
-    }
-    keys_to_php(keys, from, from + groups[res.candidate], &arr, &handle);
-    slotlock_lock_new(return_value, handle, &arr, owner, (zend_long)res.fence, res.ttl_ms,
-                      report_candidate ? (zend_long)res.candidate : -1, intern->tz_utc ? NULL : &intern->tz);
-    zend_string_release(handle);
     zend_string_release(owner);
 }
 
@@ -909,8 +1046,8 @@ PHP_METHOD(SlotLockService, validate)
         RETURN_THROWS();
     }
     if (sl_lock_validate(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), &valid, &err) != SL_OK) {
+        service_fail_throw(intern, &keys, &err);
         sl_keylist_free(&keys);
-        service_fail(&err);
         RETURN_THROWS();
     }
     sl_keylist_free(&keys);
@@ -939,9 +1076,11 @@ PHP_METHOD(SlotLockService, release)
         slotlock_throw(&err);
         RETURN_THROWS();
     }
-    if (sl_lock_release(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), &released, &err) != SL_OK) {
+    if (slotlock_service_release(intern, &keys, owner, &released, &err) != SL_OK) {
+        if (!EG(exception)) {
+            slotlock_throw(&err);
+        }
         sl_keylist_free(&keys);
-        service_fail(&err);
         RETURN_THROWS();
     }
     sl_keylist_free(&keys);
@@ -981,10 +1120,13 @@ PHP_METHOD(SlotLockService, extend)
     }
     if (sl_lock_extend(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, &code, &fence, &err) !=
         SL_OK) {
+        service_fail_throw(intern, &keys, &err);
         sl_keylist_free(&keys);
-        service_fail(&err);
         RETURN_THROWS();
     }
+    slotlock_service_emit(intern, code == SL_EXTEND_OK ? "extended" : "lost", &keys,
+                          code == SL_EXTEND_OK ? fence : -1, code == SL_EXTEND_OK ? ttl_ms : -1,
+                          code == SL_EXTEND_TAKEN ? "slot_locked" : (code == SL_EXTEND_LOST ? "expired" : NULL));
     if (code != SL_EXTEND_OK) {
         sl_keylist_free(&keys);
         RETURN_NULL();
@@ -1018,8 +1160,8 @@ PHP_METHOD(SlotLockService, status)
         RETURN_THROWS();
     }
     if (sl_lock_status(&intern->locker, &keys, &st, &err) != SL_OK) {
+        service_fail_throw(intern, &keys, &err);
         sl_keylist_free(&keys);
-        service_fail(&err);
         RETURN_THROWS();
     }
     sl_keylist_free(&keys);
@@ -1043,7 +1185,7 @@ PHP_METHOD(SlotLockService, activeLocks)
     SERVICE_FETCH(intern);
 
     if (sl_lock_count(&intern->locker, &count, &err) != SL_OK) {
-        service_fail(&err);
+        service_fail_throw(intern, NULL, &err);
         RETURN_THROWS();
     }
     RETURN_LONG((zend_long)count);
@@ -1071,6 +1213,243 @@ PHP_METHOD(SlotLockService, close)
     ZEND_PARSE_PARAMETERS_NONE();
     SERVICE_FETCH(intern);
     sl_node_close(&intern->node);
+}
+
+/* ---- Internal API shared with AvailabilityWithLock ---------------------- */
+
+bool slotlock_service_handle(slotlock_service_obj *intern, zend_string *handle, sl_keylist *keys)
+{
+    return arg_handle(intern, NULL, handle, keys);
+}
+
+/* $service as an id (one slot at $start) or a list of [serviceId, start]
+ * segments, where an int start counts minutes after $start. */
+bool slotlock_service_slot_keys(slotlock_service_obj *intern, zval *company, zval *service, zval *start,
+                                sl_keylist *keys)
+{
+    char cid[SL_ID_MAX + 1], key[SL_KEY_MAX];
+    size_t len;
+    zval *seg;
+    int64_t base = 0;
+    bool have_base = false;
+
+    if (!arg_id(company, "$companyId", cid)) {
+        return false;
+    }
+    ZVAL_DEREF(service);
+    if (Z_TYPE_P(service) != IS_ARRAY) {
+        if (!arg_key(intern, service, start, cid, key, &len)) {
+            return false;
+        }
+        if (sl_keylist_push(keys, key, len) != SL_OK) {
+            zend_throw_error(NULL, "out of memory");
+            return false;
+        }
+        return true;
+    }
+    if (zend_hash_num_elements(Z_ARRVAL_P(service)) == 0 ||
+        zend_hash_num_elements(Z_ARRVAL_P(service)) > SL_MAX_LOCK_KEYS) {
+        zend_value_error("$service must hold 1 to %d segments", SL_MAX_LOCK_KEYS);
+        return false;
+    }
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(service), seg) {
+        zval *svc, *at;
+        sl_slot_time t;
+        int64_t sse;
+
+        ZVAL_DEREF(seg);
+        if (Z_TYPE_P(seg) != IS_ARRAY || !(svc = zend_hash_index_find(Z_ARRVAL_P(seg), 0)) ||
+            !(at = zend_hash_index_find(Z_ARRVAL_P(seg), 1)) || zend_hash_num_elements(Z_ARRVAL_P(seg)) != 2) {
+            zend_value_error("$service must be an id or a list of [serviceId, start] segments");
+            return false;
+        }
+        ZVAL_DEREF(at);
+        if (Z_TYPE_P(at) == IS_LONG) {
+            if (!have_base && !arg_instant(intern, start, "$start", &base)) {
+                return false;
+            }
+            have_base = true;
+            if (Z_LVAL_P(at) < 0 || Z_LVAL_P(at) > 7 * 24 * 60) {
+                zend_value_error("$service segment offsets must be 0 to 10080 minutes");
+                return false;
+            }
+            sse = base + (int64_t)Z_LVAL_P(at) * 60;
+        } else if (!arg_instant(intern, at, "$service segment start", &sse)) {
+            return false;
+        }
+        {
+            char svc_id[SL_ID_MAX + 1];
+            if (!arg_id(svc, "$serviceId", svc_id) || !wall_clock(intern, sse, "$start", &t)) {
+                return false;
+            }
+            len = sl_key_build(key, intern->locker.prefix, cid, svc_id, &t);
+        }
+        if (sl_keylist_find(keys, 0, keys->count, key, len) >= 0) {
+            zend_value_error("$service names the same slot twice");
+            return false;
+        }
+        if (sl_keylist_push(keys, key, len) != SL_OK) {
+            zend_throw_error(NULL, "out of memory");
+            return false;
+        }
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
+bool slotlock_service_resource_keys(slotlock_service_obj *intern, zval *company, zval *resource, zval *start,
+                                    zval *end, zend_long before, zend_long after, sl_keylist *keys)
+{
+    char cid[SL_ID_MAX + 1], rid[SL_ID_MAX + 1];
+    int64_t from, to;
+    sl_error err;
+
+    if (!arg_id(company, "$companyId", cid) || !arg_id(resource, "$resourceId", rid) ||
+        !arg_instant(intern, start, "$start", &from)) {
+        return false;
+    }
+    ZVAL_DEREF(end);
+    if (Z_TYPE_P(end) == IS_LONG) {
+        if (Z_LVAL_P(end) < 1 || Z_LVAL_P(end) > 24 * 60) {
+            zend_value_error("$end as a duration must be 1 to 1440 minutes");
+            return false;
+        }
+        to = from + (int64_t)Z_LVAL_P(end) * 60;
+    } else if (!arg_instant(intern, end, "$end", &to)) {
+        return false;
+    }
+    if (before < 0 || before > 1440 || after < 0 || after > 1440) {
+        zend_value_error("%s must be 0 to 1440 minutes", (before < 0 || before > 1440) ? "$bufferBefore" : "$bufferAfter");
+        return false;
+    }
+    if (sl_resource_keys(keys, intern->locker.prefix, cid, rid, from - (int64_t)before * 60,
+                         to + (int64_t)after * 60, (int64_t)intern->bucket * 60, &err) != SL_OK) {
+        slotlock_throw(&err);
+        return false;
+    }
+    return true;
+}
+
+PHP_METHOD(SlotLockService, acquireResource)
+{
+    slotlock_service_obj *intern;
+    zval *company, *resource, *start, *end;
+    zend_string *owner = NULL;
+    zend_long ttl = 0, before = 0, after = 0;
+    bool ttl_null = true;
+    sl_keylist keys;
+    size_t n;
+
+    ZEND_PARSE_PARAMETERS_START(4, 8)
+        Z_PARAM_ZVAL(company)
+        Z_PARAM_ZVAL(resource)
+        Z_PARAM_ZVAL(start)
+        Z_PARAM_ZVAL(end)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(owner)
+        Z_PARAM_LONG_OR_NULL(ttl, ttl_null)
+        Z_PARAM_LONG(before)
+        Z_PARAM_LONG(after)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    sl_keylist_init(&keys);
+    if (slotlock_service_resource_keys(intern, company, resource, start, end, before, after, &keys)) {
+        n = keys.count;
+        service_acquire(intern, &keys, &n, 1, owner, ttl, ttl_null, false, return_value);
+    }
+    sl_keylist_free(&keys);
+}
+
+PHP_METHOD(SlotLockService, resourceKeys)
+{
+    slotlock_service_obj *intern;
+    zval *company, *resource, *start, *end;
+    zend_long before = 0, after = 0;
+    zend_string *handle;
+    sl_keylist keys;
+
+    ZEND_PARSE_PARAMETERS_START(4, 6)
+        Z_PARAM_ZVAL(company)
+        Z_PARAM_ZVAL(resource)
+        Z_PARAM_ZVAL(start)
+        Z_PARAM_ZVAL(end)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(before)
+        Z_PARAM_LONG(after)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    sl_keylist_init(&keys);
+    if (slotlock_service_resource_keys(intern, company, resource, start, end, before, after, &keys)) {
+        keys_to_php(&keys, 0, keys.count, return_value, &handle);
+        zend_string_release(handle);
+    }
+    sl_keylist_free(&keys);
+}
+
+PHP_METHOD(SlotLockService, commit)
+{
+    slotlock_service_obj *intern;
+    zend_object *lock_obj = NULL;
+    zend_string *lock_str = NULL, *owner, *booking_id = NULL;
+    zend_long ttl = 0;
+    bool ttl_null = true;
+    sl_keylist keys;
+    sl_error err;
+    int64_t ttl_ms;
+    int ok = 0;
+
+    LOCK_AND_OWNER_ARGS(2, 4)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(booking_id)
+        Z_PARAM_LONG_OR_NULL(ttl, ttl_null)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    if (ttl_null) {
+        ttl = intern->booked_ttl;
+    }
+    if (sl_ttl_check(ttl, "$ttl", &err) != SL_OK || sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
+        slotlock_throw(&err);
+        RETURN_THROWS();
+    }
+    ttl_ms = (int64_t)ttl * 1000;
+    (void)ttl_ms;
+    if (booking_id && (ZSTR_LEN(booking_id) > SL_BOOKING_ID_MAX || memchr(ZSTR_VAL(booking_id), '\0', ZSTR_LEN(booking_id)))) {
+        zend_value_error("$bookingId must be at most %d bytes without NUL bytes", SL_BOOKING_ID_MAX);
+        RETURN_THROWS();
+    }
+    sl_keylist_init(&keys);
+    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
+        RETURN_THROWS();
+    }
+    if (slotlock_service_commit(intern, &keys, owner, booking_id, ttl, &ok, &err) != SL_OK) {
+        if (!EG(exception)) {
+            slotlock_throw(&err);
+        }
+        sl_keylist_free(&keys);
+        RETURN_THROWS();
+    }
+    sl_keylist_free(&keys);
+    RETURN_BOOL(ok);
+}
+
+PHP_METHOD(SlotLockService, onEvent)
+{
+    slotlock_service_obj *intern;
+    zend_fcall_info fci = empty_fcall_info;
+    zend_fcall_info_cache fcc = empty_fcall_info_cache;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_FUNC_OR_NULL(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+    SERVICE_FETCH(intern);
+
+    zval_ptr_dtor(&intern->listener);
+    ZVAL_UNDEF(&intern->listener);
+    if (ZEND_FCI_INITIALIZED(fci)) {
+        ZVAL_COPY(&intern->listener, &fci.function_name);
+    }
 }
 
 void slotlock_service_minit(void)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sl_key.h"
 
@@ -111,10 +112,11 @@ int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen)
     if (!eat_id(&p, end, 'c') || p >= end || *p++ != ':') {
         return 0;
     }
-    if (!eat_id(&p, end, 's') || p >= end || *p++ != ':') {
-        return 0;
-    }
-    if (p >= end || *p++ != 't' || end - p != 12) {
+    if (p < end && *p == 'r') {
+        if (!eat_id(&p, end, 'r') || p >= end || *p++ != ':' || p >= end || *p++ != 'b' || end - p != 12) {
+            return 0;
+        }
+    } else if (!eat_id(&p, end, 's') || p >= end || *p++ != ':' || p >= end || *p++ != 't' || end - p != 12) {
         return 0;
     }
     for (i = 0; i < 12; i++) {
@@ -123,6 +125,48 @@ int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen)
         }
     }
     return 1;
+}
+
+sl_status sl_resource_keys(sl_keylist *out, const char *prefix, const char *company, const char *resource,
+                           int64_t from, int64_t to, int64_t bucket_s, sl_error *err)
+{
+    int64_t b;
+    char key[SL_KEY_MAX];
+
+    if (bucket_s < 60 || bucket_s % 60 != 0) {
+        sl_error_set(err, SL_ERR_ARG, "bucket must be a whole number of minutes");
+        return SL_ERR_ARG;
+    }
+    if (to <= from) {
+        sl_error_set(err, SL_ERR_ARG, "$end must be after $start");
+        return SL_ERR_ARG;
+    }
+    /* floor division, correct before 1970 too */
+    b = from / bucket_s * bucket_s;
+    if (b > from) {
+        b -= bucket_s;
+    }
+    if ((to - b + bucket_s - 1) / bucket_s > SL_MAX_LOCK_KEYS) {
+        sl_error_set(err, SL_ERR_ARG, "the interval spans more than %d buckets", SL_MAX_LOCK_KEYS);
+        return SL_ERR_ARG;
+    }
+    for (; b < to; b += bucket_s) {
+        struct tm tm;
+        time_t t = (time_t)b;
+        int n;
+
+        if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
+            sl_error_set(err, SL_ERR_ARG, "the interval is out of range");
+            return SL_ERR_ARG;
+        }
+        n = snprintf(key, sizeof(key), "%s:c%s:r%s:b%04d%02d%02d%02d%02d", prefix, company, resource,
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+        if (n < 0 || (size_t)n >= sizeof(key) || sl_keylist_push(out, key, (size_t)n) != SL_OK) {
+            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+            return SL_ERR_NOMEM;
+        }
+    }
+    return SL_OK;
 }
 
 void sl_keylist_init(sl_keylist *l)

@@ -36,7 +36,13 @@ sl_status sl_slot_time_check(const sl_slot_time *t, const char *name, sl_error *
 size_t sl_key_build(char *out, const char *prefix, const char *company, const char *service,
                     const sl_slot_time *t);
 
-/* True when key is "<prefix>:c<id>:s<id>:t<12 digits>" for this prefix. */
+/* Appends the bucket keys "<prefix>:c<company>:r<resource>:b<YmdHi UTC>" covering the
+ * half-open interval [from, to) (Unix seconds), buckets of bucket_s seconds aligned to the
+ * Unix epoch (so to UTC midnight for divisors of a day). */
+sl_status sl_resource_keys(sl_keylist *out, const char *prefix, const char *company, const char *resource,
+                           int64_t from, int64_t to, int64_t bucket_s, sl_error *err);
+
+/* True when key is "<prefix>:c<id>:s<id>:t<12 digits>" or "<prefix>:c<id>:r<id>:b<12 digits>". */
 int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen);
 
 void sl_keylist_init(sl_keylist *l);
