@@ -352,7 +352,13 @@ sl_status sl_node_read(sl_node *node, redisReply **reply, sl_error *err)
     node->conn->uses++;
     *reply = r;
     if ((*reply)->type == REDIS_REPLY_ERROR) {
-        sl_error_set(err, SL_ERR_REPLY, "Redis error: %.200s", (*reply)->str);
+        const char *e = (*reply)->str;
+        /* Refused credentials or permissions are the connection's fault, not the command's. */
+        sl_status code = (strncmp(e, "NOAUTH", 6) == 0 || strncmp(e, "WRONGPASS", 9) == 0 ||
+                          strncmp(e, "NOPERM", 6) == 0)
+                             ? SL_ERR_AUTH
+                             : SL_ERR_REPLY;
+        sl_error_set(err, code, "Redis error: %.200s", e);
         return SL_ERR_REPLY;
     }
     return SL_OK;

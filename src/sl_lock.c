@@ -111,9 +111,11 @@ sl_status sl_script_run(sl_node *node, sl_script_id id, size_t nkeys, const char
         rc = sl_node_command(node, (int)argc, argv, lens, reply, err);
     }
     if (rc == SL_ERR_REPLY) {
-        /* err already carries Redis' message (OOM, READONLY, BUSY...). */
+        /* err carries Redis' message (OOM, READONLY, BUSY...) and its class:
+         * SL_ERR_AUTH for NOAUTH/WRONGPASS/NOPERM. */
         freeReplyObject(*reply);
         *reply = NULL;
+        rc = err ? err->code : SL_ERR_REPLY;
     }
     free(argv);
     free(lens);
