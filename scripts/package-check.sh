@@ -106,13 +106,31 @@ if [[ "$want_install" != 1 ]]; then
     exit 0
 fi
 
-# A private PEAR config: the extension, the registry and pecl's temp files
-# all go under $tmp/root, so the system's PHP and PEAR are left alone.
+# A private PEAR config (registry, temp and download dirs under $tmp). pecl
+# installs the module where `php-config --extension-dir` says (and looks for it
+# under `php-config --prefix`); pecl puts its bin_dir first in PATH, so a
+# php-config there that answers $tmp and $tmp/ext keeps the system's extension
+# dir untouched. (`pecl install -P` cannot build extensions.)
 pear -c "$tmp/pear.conf" config-create "$tmp/root" "$tmp/pear.conf" >/dev/null
-for kv in "temp_dir $tmp/pear-temp" "download_dir $tmp/pear-download" "cache_dir $tmp/pear-cache"; do
+for kv in "temp_dir $tmp/pear-temp" "download_dir $tmp/pear-download" \
+          "cache_dir $tmp/pear-cache" "bin_dir $tmp/bin"; do
     # shellcheck disable=SC2086
     pear -c "$tmp/pear.conf" config-set $kv >/dev/null
 done
+mkdir -p "$tmp/bin" "$tmp/ext"
+php_config=$(command -v php-config8.2 || command -v php-config)
+phpize=$(command -v phpize8.2 || command -v phpize)
+cat >"$tmp/bin/php-config" <<EOS
+#!/bin/sh
+case "\$1" in
+    --prefix) echo "$tmp" ;;
+    --extension-dir) echo "$tmp/ext" ;;
+    *) exec "$php_config" "\$@" ;;
+esac
+EOS
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$phpize" >"$tmp/bin/phpize"
+chmod +x "$tmp/bin/php-config" "$tmp/bin/phpize"
+
 if ! pecl -c "$tmp/pear.conf" install -f --offline -D 'with-hiredis-dir="no"' "$tmp/src/$tgz" \
         </dev/null >"$tmp/install.log" 2>&1; then
     tail -n 60 "$tmp/install.log" >&2
@@ -124,8 +142,8 @@ if grep -qE '^(PHP )?(Warning|Deprecated|Notice)|^WARNING' "$tmp/install.log"; t
     echo "package-check: pecl install printed warnings" >&2
     exit 1
 fi
-so=$(find "$tmp/root" -name slotlock.so -type f | head -n1)
-if [[ -z "$so" ]]; then
+so=$tmp/ext/slotlock.so
+if [[ ! -f "$so" ]]; then
     tail -n 60 "$tmp/install.log" >&2
     echo "package-check: pecl install did not install slotlock.so" >&2
     exit 1
