@@ -40,10 +40,11 @@ if [[ "$m4_core" != "$w32_core" ]]; then
     problem "config.w32's slotlock_core differs from config.m4's SLOTLOCK_CORE:"
     diff <(echo "$m4_core") <(echo "$w32_core") >&2 || true
 fi
-m4_ext=$(grep -o 'slotlock\.c slotlock_[a-z_]*\.c[a-z_. ]*' config.m4 | head -n1 | tr -s ' ' | sed 's/ *$//')
-w32_ext=$(sed -n 's/.*EXTENSION("slotlock", "\([^"]*\)".*/\1/p' config.w32 | head -n1)
-if [[ "$m4_ext" != "$w32_ext" ]]; then
-    problem "config.w32 EXTENSION() files \"$w32_ext\" differ from config.m4's \"$m4_ext\""
+m4_ext=$(sed -n 's/.*\[\(slotlock\.c [^]$]*\).*/\1/p' config.m4 | head -n1 | tr ' ' '\n' | grep . | sort)
+w32_ext=$(sed -n 's/.*EXTENSION("slotlock", "\([^"]*\)".*/\1/p' config.w32 | head -n1 | tr ' ' '\n' | grep . | sort)
+if [[ -z "$m4_ext" || "$m4_ext" != "$w32_ext" ]]; then
+    problem "config.w32's EXTENSION(\"slotlock\", ...) files differ from config.m4's PHP_NEW_EXTENSION:"
+    diff <(echo "$m4_ext") <(echo "$w32_ext") >&2 || true
 fi
 
 # 2b. version
