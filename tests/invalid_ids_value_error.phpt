@@ -47,6 +47,11 @@ echo $svc->key('Acme_Corp-1', str_repeat('x', 64), '2030-11-24 14:00') === slotl
 /* nothing was written for the refused calls */
 var_dump($svc->activeLocks());
 ?>
+--CLEAN--
+<?php
+require __DIR__ . '/config.inc';
+slotlock_test_clean();
+?>
 --EXPECT--
 done
 ok

@@ -60,6 +60,11 @@ foreach ($malformedCandidates as $label => $candidates) {
 }
 var_dump($svc->activeLocks());
 ?>
+--CLEAN--
+<?php
+require __DIR__ . '/config.inc';
+slotlock_test_clean();
+?>
 --EXPECT--
 segments []: ValueError naming $segments
 candidates []: ValueError naming $candidates

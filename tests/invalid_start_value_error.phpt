@@ -43,6 +43,11 @@ foreach (['2030-11-24 14:00', '2030-11-24 14:00:00', '2030-11-24T14:00:00', '203
 }
 var_dump($svc->activeLocks());
 ?>
+--CLEAN--
+<?php
+require __DIR__ . '/config.inc';
+slotlock_test_clean();
+?>
 --EXPECTF--
 key #0: names start
 acquire #0: names start

@@ -11,7 +11,7 @@ posix
 require __DIR__ . '/helpers.inc';
 
 $srv = slotlock_test_start_redis();
-$opts = ['host' => '127.0.0.1', 'port' => $srv[1], 'timeout' => 0.3, 'prefix' => slotlock_test_prefix()];
+$opts = ['host' => '127.0.0.1', 'port' => $srv[1], 'timeout' => 0.3 * slotlock_test_slow_factor(), 'prefix' => slotlock_test_prefix()];
 $limit = 1.0 * slotlock_test_slow_factor();
 
 $svc = new SlotLockService($opts);

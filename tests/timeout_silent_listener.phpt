@@ -12,7 +12,7 @@ $port = (int) substr($name, strrpos($name, ':') + 1);
 $limit = 1.0 * slotlock_test_slow_factor();
 
 foreach ([true, false] as $persistent) {
-    $svc = new SlotLockService(['host' => '127.0.0.1', 'port' => $port, 'timeout' => 0.3, 'persistent' => $persistent]);
+    $svc = new SlotLockService(['host' => '127.0.0.1', 'port' => $port, 'timeout' => 0.3 * slotlock_test_slow_factor(), 'persistent' => $persistent]);
     for ($i = 0; $i < 2; $i++) {
         $t = microtime(true);
         try {

@@ -11,7 +11,7 @@ posix
 require __DIR__ . '/helpers.inc';
 
 $srv = slotlock_test_start_redis();
-$opts = ['host' => '127.0.0.1', 'port' => $srv[1], 'timeout' => 0.3, 'prefix' => slotlock_test_prefix()];
+$opts = ['host' => '127.0.0.1', 'port' => $srv[1], 'timeout' => 0.3 * slotlock_test_slow_factor(), 'prefix' => slotlock_test_prefix()];
 $svc = new SlotLockService($opts);
 $a = $svc->acquire(1, 31, '2030-11-24 14:00', 'owner-a');
 var_dump($a instanceof SlotLock);
