@@ -1,0 +1,421 @@
+<?php
+
+/*
+ * tests/laravel/run.php: examples/laravel in a real Laravel application
+ * (Debian's php-laravel-framework), against the Redis of SLOTLOCK_TEST_HOST /
+ * SLOTLOCK_TEST_PORT and a sqlite database. Prints one PASS/FAIL line per
+ * check and exits 1 when any failed.
+ *
+ *   php -d extension=modules/slotlock.so tests/laravel/run.php   the extension
+ *   php tests/laravel/run.php                                    the polyfill (polyfill/slotlock.php)
+ *
+ * tests/suites/laravel.sh runs both.
+ */
+
+declare(strict_types=1);
+
+use App\Http\Controllers\RetellFunctionCallHandler;
+use App\Providers\SlotLockServiceProvider;
+use Illuminate\Foundation\Application;
+use Illuminate\Http\Request;
+use Illuminate\Support\Facades\DB;
+use Illuminate\Support\Facades\Redis;
+use Illuminate\Support\Facades\Schema;
+use Tests\Laravel\TestApp;
+
+require __DIR__ . '/support/TestApp.php';
+
+$REPO = dirname(__DIR__, 2);
+$MODE = extension_loaded('slotlock') ? 'extension' : 'polyfill';
+$failed = 0;
+$passed = 0;
+
+function check(string $name, bool $ok, mixed $detail = null): bool
+{
+    global $MODE, $failed, $passed;
+    $ok ? $passed++ : $failed++;
+    $line = ($ok ? 'PASS' : 'FAIL') . " laravel[$MODE]: $name";
+    if (!$ok && $detail !== null) {
+        $line .= ' -- ' . (is_string($detail) ? $detail : json_encode($detail, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE));
+    }
+    echo $line, "\n";
+
+    return $ok;
+}
+
+function skip(string $name, string $why): void
+{
+    global $MODE;
+    echo "SKIP laravel[$MODE]: $name -- $why\n";
+}
+
+/**
+ * Can the provider change slotlock.* at run time? Always with the extension
+ * (ini_set); with the polyfill only when it offers slotlock_polyfill_ini_set().
+ */
+function ini_settable(): bool
+{
+    return extension_loaded('slotlock') || function_exists('slotlock_polyfill_ini_set');
+}
+
+const NO_POLYFILL_SETTER = 'the polyfill reads slotlock.* from php.ini only (get_cfg_var) and has no '
+    . 'slotlock_polyfill_ini_set(): FEATURE_SLOT_LOCKING / SLOT_LOCK_FAIL_MODE cannot reach it at run time';
+
+/** Runs one scenario; an exception in it is a failure of its own. */
+function scenario(string $name, callable $body): void
+{
+    try {
+        $body();
+    } catch (Throwable $e) {
+        check("$name: no exception", false, get_class($e) . ': ' . $e->getMessage() . ' at ' . $e->getFile() . ':' . $e->getLine());
+    }
+}
+
+/** The request Retell sends for a function call, through the controller. */
+function retell(RetellFunctionCallHandler $handler, string $function, array $args, string $callId): array
+{
+    $body = json_encode(['name' => $function, 'args' => $args, 'call' => ['call_id' => $callId]]);
+    $request = Request::create('/api/retell/function-call', 'POST', [], [], [], ['CONTENT_TYPE' => 'application/json'], $body);
+
+    return $handler->handle($request)->getData(true);
+}
+
+/** check_availability in a child process (race_child.php) with extra php arguments. */
+function child_check(array $phpArgs, string $callId, array $slot): ?array
+{
+    $env = getenv();
+    $env['SLOTLOCK_LARAVEL_BASE'] = TestApp::$base;
+    $cmd = array_merge(TestApp::phpCommand(), $phpArgs, [__DIR__ . '/race_child.php', $callId, json_encode($slot)]);
+    $p = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
+    fwrite($pipes[0], "GO\n");
+    fclose($pipes[0]);
+    $out = explode("\n", trim((string) stream_get_contents($pipes[1])));
+    $err = stream_get_contents($pipes[2]);
+    fclose($pipes[1]);
+    fclose($pipes[2]);
+    proc_close($p);
+    $answer = json_decode((string) end($out), true);
+    if (!is_array($answer)) {
+        echo "# child said: ", implode("\n", $out), "\n# stderr: $err\n";
+    }
+
+    return is_array($answer) ? $answer : null;
+}
+
+function bookings(array $slot): int
+{
+    return DB::table('bookings')->where('company_id', (string) $slot['company_id'])
+        ->where('service_id', (string) $slot['service_id'])->count();
+}
+
+if ($MODE === 'polyfill' && !is_file("$REPO/polyfill/slotlock.php")) {
+    echo "SKIP laravel[polyfill]: no slotlock extension loaded and no polyfill/slotlock.php\n";
+    exit(0);
+}
+
+TestApp::init($REPO);
+$prefixes = [TestApp::$env['SLOT_LOCK_PREFIX']];
+register_shutdown_function(static function (): void {
+    if (!getenv('SLOTLOCK_LARAVEL_KEEP')) {
+        TestApp::cleanup();
+    }
+});
+echo "# laravel[$MODE]: Laravel ", Application::VERSION, ', base path ', TestApp::$base, "\n";
+
+// Call ids are the owner tokens: they must never reach a log or the metrics table.
+$A = 'call_0a7f3c9e51d24b8e_A';
+$B = 'call_9b1e6d2f40c37a5d_B';
+$C = 'call_4c2d8e1f3a5b7d9e_C';
+$D = 'call_7e9f1a3b5c7d9e1f_D';
+$E = 'call_2b4d6f8a0c1e3a5b_E';
+$ownerTokens = [$A, $B, $C, $D, $E];
+
+$slot1 = ['company_id' => 1, 'service_id' => 31, 'datetime' => '2031-03-10 14:00'];
+$slot2 = ['company_id' => 1, 'service_id' => 31, 'datetime' => '2031-03-10 15:00'];
+$slot3 = ['company_id' => 1, 'service_id' => 31, 'datetime' => '2031-03-10 16:00'];
+$slot4 = ['company_id' => 1, 'service_id' => 31, 'datetime' => '2031-03-10 17:00'];
+$prefix = TestApp::$env['SLOT_LOCK_PREFIX'];
+$key1 = "$prefix:c1:s31:t203103101400";   // the wall clock in app.timezone (Europe/Berlin)
+
+// ------------------------------------------------------------------ boot --
+if ($MODE === 'polyfill') {
+    scenario('missing polyfill', function () {
+        try {
+            TestApp::boot(['SLOT_LOCK_POLYFILL_PATH' => '/nonexistent/slotlock.php']);
+            check('without extension and polyfill the provider says what is missing', false, 'booted');
+        } catch (RuntimeException $e) {
+            check('without extension and polyfill the provider says what is missing',
+                str_contains($e->getMessage(), 'no polyfill at /nonexistent/slotlock.php'), $e->getMessage());
+        }
+    });
+}
+
+$app = TestApp::boot();
+$kernel = TestApp::kernel($app);
+
+scenario('boot', function () use ($app, $kernel, $REPO, $prefix) {
+    $rc = $kernel->call('migrate', [
+        '--path' => ["$REPO/examples/laravel/database/migrations", "$REPO/tests/laravel/database/migrations"],
+        '--realpath' => true,
+        '--force' => true,
+    ]);
+    check('artisan migrate runs the slot_lock_events migration', $rc === 0 && Schema::hasTable('slot_lock_events'), $kernel->output());
+    check('SlotLockService is one instance per container',
+        $app->make(SlotLockService::class) instanceof SlotLockService
+        && $app->make(SlotLockService::class) === $app->make(SlotLockService::class));
+    check('AvailabilityWithLock is bound', $app->make(AvailabilityWithLock::class) instanceof AvailabilityWithLock);
+    $o = SlotLockServiceProvider::serviceOptions($app);
+    check('options come from config/database.php redis and config/features.php',
+        $o['host'] === getenv('SLOTLOCK_TEST_HOST') && $o['port'] === (int) getenv('SLOTLOCK_TEST_PORT')
+        && $o['database'] === 0 && $o['ttl'] === 120 && $o['prefix'] === $prefix
+        && $o['key_timezone'] === 'Europe/Berlin' && !array_key_exists('password', $o), $o);
+    check('slotlock:status is registered with artisan', array_key_exists('slotlock:status', $kernel->all()));
+    if (extension_loaded('slotlock')) {
+        check('feature flag on leaves slotlock.enabled on', ini_get('slotlock.enabled') === '1', ini_get('slotlock.enabled'));
+    }
+});
+
+$handler = $app->make(RetellFunctionCallHandler::class);
+$svc = $app->make(SlotLockService::class);
+$lock1 = null;
+
+// ------------------------------------------------------------------ race --
+scenario('two calls race for one slot', function () use ($handler, $slot1, $key1, $A, $B, &$lock1) {
+    $a = $handler->checkAvailability($slot1, $A);
+    check('first caller: available, with the lock key of the slot',
+        ($a['available'] ?? null) === true && ($a['lock_key'] ?? null) === $key1, $a);
+    check('first caller: lock_ttl within SLOT_LOCK_TTL',
+        is_int($a['lock_ttl'] ?? null) && $a['lock_ttl'] >= 1 && $a['lock_ttl'] <= 120, $a);
+    $lock1 = $a['lock_key'] ?? null;
+
+    $b = retell($handler, 'check_availability', $slot1, $B);
+    check('second caller (HTTP): slot_locked, not available',
+        ($b['available'] ?? null) === false && ($b['reason'] ?? null) === 'slot_locked' && !isset($b['lock_key']), $b);
+    check('second caller: retry_after in seconds', is_int($b['retry_after'] ?? null) && $b['retry_after'] >= 1, $b);
+
+    $again = $handler->checkAvailability($slot1, $A);
+    check('first caller asking again keeps the slot', ($again['available'] ?? null) === true && ($again['lock_key'] ?? null) === $key1, $again);
+});
+
+scenario('concurrent callers (processes)', function () use ($prefix) {
+    $slot = ['company_id' => 1, 'service_id' => 32, 'datetime' => '2031-03-11 09:30'];
+    $n = 4;
+    $env = getenv();
+    $env['SLOTLOCK_LARAVEL_BASE'] = TestApp::$base;
+    $children = [];
+    for ($i = 0; $i < $n; $i++) {
+        $cmd = array_merge(TestApp::phpCommand(), [__DIR__ . '/race_child.php', "call_race_$i", json_encode($slot)]);
+        $p = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
+        $children[] = [$p, $pipes];
+    }
+    $ready = 0;
+    foreach ($children as [$p, $pipes]) {
+        $ready += trim((string) fgets($pipes[1])) === 'READY' ? 1 : 0;
+    }
+    check("$n caller processes booted their own Laravel app", $ready === $n, $ready);
+    foreach ($children as [$p, $pipes]) {
+        fwrite($pipes[0], "GO\n");       // all at once
+        fclose($pipes[0]);
+    }
+    $answers = [];
+    $errors = '';
+    foreach ($children as [$p, $pipes]) {
+        $answers[] = json_decode((string) stream_get_contents($pipes[1]), true);
+        $errors .= stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        proc_close($p);
+    }
+    $won = array_filter($answers, fn ($a) => ($a['available'] ?? null) === true && isset($a['lock_key']));
+    $lost = array_filter($answers, fn ($a) => ($a['available'] ?? null) === false && ($a['reason'] ?? null) === 'slot_locked');
+    check('exactly one concurrent caller gets the slot, the others slot_locked',
+        count($won) === 1 && count($lost) === $n - 1, ['answers' => $answers, 'stderr' => $errors]);
+    check('the winner holds the slot', count($won) === 1 && reset($won)['lock_key'] === "$prefix:c1:s32:t203103110930", $won);
+});
+
+// --------------------------------------------------------------- booking --
+scenario('the winner books', function () use ($handler, $svc, $slot1, $key1, $A, $B, &$lock1) {
+    $r = $handler->startBooking($slot1 + ['lock_key' => $lock1, 'customer' => ['name' => 'Anna']], $A);
+    check('start_booking with the lock writes the booking',
+        ($r['success'] ?? null) === true && preg_match('/^BK-\d+$/', (string) ($r['booking_id'] ?? '')) === 1, $r);
+    $bookingId = $r['booking_id'] ?? '?';
+
+    $hash = Redis::connection('inspect')->hgetall($key1);
+    check('finishBooking(true) leaves a booked marker with the booking id', ($hash['booked'] ?? null) === $bookingId, $hash);
+    $status = $svc->status($key1);
+    check('status() says booked', ($status['booked'] ?? null) === true, $status);
+
+    $retry = retell($handler, 'start_booking', $slot1 + ['lock_key' => $lock1, 'customer' => ['name' => 'Anna']], $A);
+    check('a retried start_booking returns the original booking (already_booked)',
+        ($retry['success'] ?? null) === true && ($retry['already_booked'] ?? null) === true
+        && ($retry['booking_id'] ?? null) === $bookingId, $retry);
+    check('the retry wrote no second booking', bookings($slot1) === 1, bookings($slot1));
+
+    $other = $handler->startBooking($slot1 + ['lock_key' => $lock1, 'customer' => ['name' => 'Bob']], $B);
+    check('another caller with that lock key gets slot_booked',
+        ($other['success'] ?? null) === false && ($other['reason'] ?? null) === 'slot_booked', $other);
+    check('and writes nothing', bookings($slot1) === 1, bookings($slot1));
+
+    $b = $handler->checkAvailability($slot1, $B);
+    check('the booked slot is no longer offered', ($b['available'] ?? null) === false, $b);
+});
+
+scenario('a failed booking frees the slot', function () use ($handler, $svc, $slot2, $prefix, $C, $D) {
+    $c = $handler->checkAvailability($slot2, $C);
+    check('caller C holds slot 2', ($c['available'] ?? null) === true && isset($c['lock_key']), $c);
+    $r = $handler->startBooking($slot2 + ['lock_key' => $c['lock_key'] ?? null, 'customer' => ['name' => 'FAIL']], $C);
+    check('a booking that throws answers booking_failed', ($r['success'] ?? null) === false && ($r['reason'] ?? null) === 'booking_failed', $r);
+    $status = $svc->status("$prefix:c1:s31:t203103101500");
+    check('finishBooking(false) released the hold', ($status['locked'] ?? null) === false && ($status['booked'] ?? null) === false, $status);
+    $d = $handler->checkAvailability($slot2, $D);
+    check('the next caller gets the slot', ($d['available'] ?? null) === true && isset($d['lock_key']), $d);
+    $r = $handler->startBooking($slot2 + ['lock_key' => $d['lock_key'] ?? null, 'customer' => ['name' => 'Dora']], $D);
+    check('and books it', ($r['success'] ?? null) === true && isset($r['booking_id']), $r);
+});
+
+scenario('lock keys and older prompts', function () use ($handler, $slot2, $slot3, $slot4, $prefix, $D, $E) {
+    $r = $handler->startBooking($slot3 + ['lock_key' => "$prefix:c1:s31:t203103101500", 'customer' => ['name' => 'Dora']], $D);
+    check('a lock key of another slot is refused (lock_key_mismatch)',
+        ($r['success'] ?? null) === false && ($r['reason'] ?? null) === 'lock_key_mismatch' && bookings($slot3) === 2, $r);
+    $r = $handler->startBooking($slot4 + ['customer' => ['name' => 'Emil']], $E);
+    check('start_booking without lock_key (an older prompt) still books', ($r['success'] ?? null) === true, $r);
+    $r = retell($handler, 'start_booking', $slot4 + ['lock_key' => 'not a key', 'customer' => ['name' => 'Emil']], $E);
+    check('a malformed lock key is refused', ($r['success'] ?? null) === false, $r);
+});
+
+// ------------------------------------------------------- logs and metrics --
+scenario('events in the log', function () use ($key1, $ownerTokens) {
+    $log = TestApp::log();
+    $lines = explode("\n", $log);
+    $has = fn (string $needle) => (bool) array_filter($lines, fn ($l) => str_contains($l, $needle));
+    check('🔒 acquired logged at info with the key',
+        (bool) array_filter($lines, fn ($l) => str_contains($l, '.INFO: 🔒 SLOT_LOCK acquired') && str_contains($l, $key1)), $log);
+    check('conflict logged as a warning', $has('.WARNING: 🔒 SLOT_LOCK conflict'), $log);
+    check('🔓 committed logged at info', $has('.INFO: 🔓 SLOT_LOCK committed'), $log);
+    check('🔓 released logged at info', $has('.INFO: 🔓 SLOT_LOCK released'), $log);
+    $leaked = array_filter($ownerTokens, fn ($t) => str_contains($log, $t));
+    check('no owner token (call id) in the log', !$leaked, array_values($leaked));
+});
+
+scenario('events in the database', function () use ($ownerTokens) {
+    $rows = DB::table('slot_lock_events')->get()->map(fn ($r) => (array) $r)->all();
+    $events = array_count_values(array_column($rows, 'event'));
+    foreach (['acquired', 'conflict', 'committed', 'released'] as $event) {
+        check("slot_lock_events has $event rows", ($events[$event] ?? 0) > 0, $events);
+    }
+    $first = array_values(array_filter($rows, fn ($r) => $r['event'] === 'acquired' && $r['slot'] === '203103101400'));
+    check('a row says company, service, slot, fence',
+        $first && $first[0]['company_id'] === '1' && $first[0]['service_id'] === '31' && (int) $first[0]['fence'] > 0
+        && $first[0]['created_at'] !== null, $first);
+    $leaked = array_filter($rows, fn ($r) => array_filter($r, fn ($v) => is_string($v) && array_filter($ownerTokens, fn ($t) => str_contains($v, $t))));
+    check('no owner token (call id) in slot_lock_events', !$leaked, array_values($leaked));
+});
+
+scenario('SLOT_LOCK_DB_LOG=false', function () {
+    $app = TestApp::boot(['SLOT_LOCK_DB_LOG' => 'false']);
+    $before = DB::table('slot_lock_events')->count();
+    $logBefore = substr_count(TestApp::log(), 'SLOT_LOCK acquired');
+    $r = $app->make(RetellFunctionCallHandler::class)
+        ->checkAvailability(['company_id' => 2, 'service_id' => 7, 'datetime' => '2031-03-12 10:00'], 'call_dblog_off');
+    check('locks as before', ($r['available'] ?? null) === true && isset($r['lock_key']), $r);
+    check('logs the event', substr_count(TestApp::log(), 'SLOT_LOCK acquired') === $logBefore + 1);
+    check('writes no slot_lock_events row', DB::table('slot_lock_events')->count() === $before);
+});
+
+scenario('a wrong Redis password', function () {
+    $password = 'pw-' . bin2hex(random_bytes(6)) . '-secret';
+    $slot = ['company_id' => 2, 'service_id' => 8, 'datetime' => '2031-03-12 11:00'];
+    // the test server has no password: AUTH fails
+    $app = TestApp::boot(['REDIS_PASSWORD' => $password]);
+    check('the password is passed on', (SlotLockServiceProvider::serviceOptions($app)['password'] ?? null) === $password);
+    $r = $app->make(RetellFunctionCallHandler::class)->checkAvailability($slot, 'call_pw_open');
+    check('fail_mode open: the booking flow goes on without a lock',
+        ($r['available'] ?? null) === true && !isset($r['lock_key']), $r);
+    check('the error is logged', str_contains(TestApp::log(), 'SLOT_LOCK error'));
+
+    if (!ini_settable()) {
+        skip('SLOT_LOCK_FAIL_MODE=closed throws SlotLockConnectionException', NO_POLYFILL_SETTER);
+        check('the password is in no log line', !str_contains(TestApp::log(), $password));
+        return;
+    }
+    $app = TestApp::boot(['REDIS_PASSWORD' => $password, 'SLOT_LOCK_FAIL_MODE' => 'closed']);
+    try {
+        $app->make(RetellFunctionCallHandler::class)->checkAvailability($slot, 'call_pw_closed');
+        check('SLOT_LOCK_FAIL_MODE=closed throws SlotLockConnectionException', false, 'no exception');
+    } catch (SlotLockConnectionException $e) {
+        check('SLOT_LOCK_FAIL_MODE=closed throws SlotLockConnectionException', true);
+        check('its message has no password', !str_contains($e->getMessage(), $password), $e->getMessage());
+    }
+    SlotLockServiceProvider::setIni('slotlock.fail_mode', 'open');
+    check('the password is in no log line', !str_contains(TestApp::log(), $password));
+});
+
+// ---------------------------------------------------------------- status --
+scenario('slotlock:status', function () use (&$prefixes) {
+    $prefix = 'lvstatus' . getmypid() . bin2hex(random_bytes(3));
+    $prefixes[] = $prefix;
+    $app = TestApp::boot(['SLOT_LOCK_PREFIX' => $prefix]);
+    $handler = $app->make(RetellFunctionCallHandler::class);
+    foreach (['10:00', '10:30'] as $i => $time) {
+        $handler->checkAvailability(['company_id' => 3, 'service_id' => 1, 'datetime' => "2031-03-13 $time"], "call_status_$i");
+    }
+    $kernel = TestApp::kernel($app);
+    $rc = $kernel->call('slotlock:status', ['--times' => 1]);
+    $out = $kernel->output();
+    check('slotlock:status --times=1 prints the active lock count', $rc === 0 && str_contains($out, 'Active slot locks: 2'), $out);
+    check('and the counters of this process', str_contains($out, 'Counters of this process') && str_contains($out, 'acquired'), $out);
+    check('and which implementation runs', str_contains($out, extension_loaded('slotlock') ? '(extension ' : '(polyfill'), $out);
+    $rc = $kernel->call('slotlock:status', ['--watch' => true, '--times' => 2, '--interval' => '0.05']);
+    $out = $kernel->output();
+    check('--watch --times=2 reports twice and stops', $rc === 0 && substr_count($out, 'Active slot locks: 2') === 2, $out);
+});
+
+// ----------------------------------------------------- feature flag off --
+scenario('FEATURE_SLOT_LOCKING=false', function () use ($prefix) {
+    $slot = ['company_id' => 4, 'service_id' => 9, 'datetime' => '2031-03-14 12:00'];
+    $key = "$prefix:c4:s9:t203103141200";
+    $logBefore = TestApp::log();
+    $app = TestApp::boot(['FEATURE_SLOT_LOCKING' => 'false']);
+    if (extension_loaded('slotlock')) {
+        check('the provider turned slotlock.enabled off', ini_get('slotlock.enabled') === '0', ini_get('slotlock.enabled'));
+    }
+    // the rollback through php.ini, which the polyfill reads too
+    $slot8 = ['company_id' => 4, 'service_id' => 9, 'datetime' => '2031-03-14 13:00'];
+    $x = child_check(['-d', 'slotlock.enabled=0'], 'call_ini_off_X', $slot8);
+    $y = child_check(['-d', 'slotlock.enabled=0'], 'call_ini_off_Y', $slot8);
+    check('slotlock.enabled=0 in php.ini: both callers get the slot, no lock',
+        ($x['available'] ?? null) === true && !isset($x['lock_key']) && ($y['available'] ?? null) === true && !isset($y['lock_key']),
+        [$x, $y]);
+    if (!ini_settable()) {
+        check('the provider warns that the polyfill stays on',
+            str_contains(substr(TestApp::log(), strlen($logBefore)), 'WARNING: ⚠️ SLOT_LOCK the polyfill cannot change slotlock.enabled'));
+        skip('FEATURE_SLOT_LOCKING=false passes everything through', NO_POLYFILL_SETTER);
+        return;
+    }
+    $handler = $app->make(RetellFunctionCallHandler::class);
+    $f = $handler->checkAvailability($slot, 'call_flag_off_F');
+    $g = $handler->checkAvailability($slot, 'call_flag_off_G');
+    check('check_availability passes the calendar answer through, no lock',
+        ($f['available'] ?? null) === true && !isset($f['lock_key']) && ($g['available'] ?? null) === true && !isset($g['lock_key']),
+        [$f, $g]);
+    $gate = $app->make(AvailabilityWithLock::class)->beginBooking($key, 'call_flag_off_G');
+    check('beginBooking lets everything through', ($gate['ok'] ?? null) === true, $gate);
+    $r = $handler->startBooking($slot + ['customer' => ['name' => 'Fritz']], 'call_flag_off_F');
+    check('start_booking books', ($r['success'] ?? null) === true, $r);
+    $status = $app->make(SlotLockService::class)->status($key);
+    check('nothing was locked or marked in Redis', ($status['locked'] ?? null) === false && ($status['booked'] ?? null) === false, $status);
+    check('no lock events were logged', !str_contains(substr(TestApp::log(), strlen($logBefore)), 'SLOT_LOCK'));
+    $kernel = TestApp::kernel($app);
+    $kernel->call('slotlock:status', ['--times' => 1]);
+    check('slotlock:status says it is disabled', str_contains($kernel->output(), 'DISABLED'), $kernel->output());
+    SlotLockServiceProvider::setIni('slotlock.enabled', '1');
+});
+
+// ------------------------------------------------------------------ done --
+try {
+    TestApp::dropKeys(Redis::connection('inspect')->client(), $prefixes);
+} catch (Throwable $e) {
+    echo "# could not drop the test keys: ", $e->getMessage(), "\n";
+}
+echo "# laravel[$MODE]: $passed passed, $failed failed\n";
+exit($failed > 0 ? 1 : 0);
