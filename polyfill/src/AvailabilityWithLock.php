@@ -156,8 +156,9 @@ final class AvailabilityWithLock
         throw new Exception("Unserialization of 'AvailabilityWithLock' is not allowed");
     }
 
-    private function __clone()
+    public function __clone()
     {
+        throw new Error('Trying to clone an uncloneable object of class AvailabilityWithLock');
     }
 
     /* ---- helpers ---------------------------------------------------------- */

@@ -162,11 +162,13 @@ final class SlotLockService
     private static array $sha = [];
     /** @var array<string,object> shared connections of persistent services: pool id => link */
     private static array $pool = [];
+    /** @var ?WeakMap<SlotLockService,string> passwords, kept out of the objects so no dump shows them */
+    private static ?WeakMap $secrets = null;
     /** The process that loaded the polyfill: only it uses phpredis' persistent connections. */
     private static ?int $loadPid = null;
 
     private bool $initialized = false;
-    /** host, port, socket, database, username, password, timeout */
+    /** host, port, socket, database, username, password (always null: see $secrets), timeout */
     private array $ep = [];
     private string $prefix = '';
     private string $fenceKey = '';
@@ -186,7 +188,7 @@ final class SlotLockService
     /** @var ?callable */
     private $listener = null;
 
-    public function __construct(array|string|null $options = null)
+    public function __construct(#[\SensitiveParameter] array|string|null $options = null)
     {
         if ($this->initialized) {
             throw new Error('SlotLockService object is already constructed');
@@ -206,6 +208,12 @@ final class SlotLockService
         if (!$this->tzUtc) {
             $this->loadTimezone();
         }
+        $this->poolId = self::poolId($o['ep']);
+        if ($o['ep']['password'] !== null) {
+            self::$secrets ??= new WeakMap();
+            self::$secrets[$this] = $o['ep']['password'];
+        }
+        $o['ep']['password'] = null;
         $this->ep = $o['ep'];
         $this->prefix = $o['prefix'];
         $this->fenceKey = $o['prefix'] . ':fence';
@@ -214,7 +222,6 @@ final class SlotLockService
         $this->bookedTtl = $o['booked_ttl'];
         $this->bucket = $o['bucket'];
         $this->persistent = $o['persistent'];
-        $this->poolId = self::poolId($o['ep']);
         self::$loadPid ??= getmypid();
         $this->initialized = true;
     }
@@ -465,8 +472,9 @@ final class SlotLockService
         throw new Exception("Unserialization of 'SlotLockService' is not allowed");
     }
 
-    private function __clone()
+    public function __clone()
     {
+        throw new Error('Trying to clone an uncloneable object of class SlotLockService');
     }
 
     /* ---- Options ------------------------------------------------------ */
@@ -546,7 +554,7 @@ final class SlotLockService
             $name, $expected, get_debug_type($value)));
     }
 
-    private static function optionString(string $name, mixed $value, bool $nullable): ?string
+    private static function optionString(string $name, #[\SensitiveParameter] mixed $value, bool $nullable): ?string
     {
         if ($value === null && $nullable) {
             return null;
@@ -572,7 +580,7 @@ final class SlotLockService
         return $value;
     }
 
-    private static function optionsFromArray(array &$o, array $options): void
+    private static function optionsFromArray(array &$o, #[\SensitiveParameter] array $options): void
     {
         /* A "dsn" entry is applied first, so the other entries refine it. */
         if (array_key_exists('dsn', $options)) {
@@ -695,7 +703,7 @@ final class SlotLockService
     }
 
     /** Percent-decodes; null on a bad escape or %00. */
-    private static function pctDecode(string $s): ?string
+    private static function pctDecode(#[\SensitiveParameter] string $s): ?string
     {
         $out = '';
         $len = strlen($s);
@@ -767,7 +775,7 @@ final class SlotLockService
      * "redis://[[user]:password@]host[:port][/db][?opts]" or
      * "unix://[[user]:password@]/path/to.sock[?opts]" into $ep; fields not named keep their values.
      */
-    private static function parseDsn(string $dsn, array &$ep): void
+    private static function parseDsn(#[\SensitiveParameter] string $dsn, array &$ep): void
     {
         if (str_contains($dsn, "\0")) {
             throw new ValueError('DSN must not contain NUL bytes');
@@ -848,7 +856,7 @@ final class SlotLockService
     }
 
     /** user[:password], without the '@'. A lone userinfo is the password, as in redis-cli. */
-    private static function parseUserinfo(string $s, array &$ep): void
+    private static function parseUserinfo(#[\SensitiveParameter] string $s, array &$ep): void
     {
         $colon = strpos($s, ':');
         $u = $colon === false ? $s : substr($s, 0, $colon);
@@ -1357,10 +1365,8 @@ final class SlotLockService
 
         [$usec, $sec] = explode(' ', microtime());
         $ms = (int) $sec * 1000 + intdiv((int) round((float) $usec * 1e6), 1000) + $ttlMs;
-        $at = DateTimeImmutable::createFromFormat('U.u', sprintf('%d.%06d', intdiv($ms, 1000), ($ms % 1000) * 1000));
-        if (!$this->tzUtc) {
-            $at = $at->setTimezone($this->loadTimezone());
-        }
+        $at = DateTimeImmutable::createFromFormat('U.u', sprintf('%d.%06d', intdiv($ms, 1000), ($ms % 1000) * 1000))
+            ->setTimezone($this->loadTimezone());
         return $make($keys, $owner, $fence, $at, $candidate);
     }
 
@@ -1509,7 +1515,7 @@ final class SlotLockService
             $why = $e->getMessage();
         }
         if (!$ok) {
-            $why = self::scrub((string) $why, $ep);
+            $why = $this->scrub((string) $why);
             if (stripos($why, 'timed out') !== false) {
                 throw self::error(self::E_TIMEOUT,
                     sprintf('connecting to Redis at %s timed out after %.3f s', $where, $t));
@@ -1521,13 +1527,16 @@ final class SlotLockService
         try {
             $redis->setOption(Redis::OPT_READ_TIMEOUT, $t);
             /* no silent reconnect inside phpredis: a dropped connection is this class's to redo */
-            $redis->setOption(Redis::OPT_MAX_RETRIES, 0);
+            if (defined('Redis::OPT_MAX_RETRIES')) {
+                $redis->setOption(Redis::OPT_MAX_RETRIES, 0);
+            }
             if ($pconnect) {
                 /* a pooled connection may come with another login or database: start clean (Redis 6.2+) */
                 $this->handshakeStep($link, $t0, 'RESET', static fn () => $redis->rawCommand('RESET'), true);
             }
-            if ($ep['password'] !== null) {
-                $cred = $ep['username'] !== null ? [$ep['username'], $ep['password']] : $ep['password'];
+            $password = self::$secrets[$this] ?? null;
+            if ($password !== null) {
+                $cred = $ep['username'] !== null ? [$ep['username'], $password] : $password;
                 $this->handshakeStep($link, $t0, 'credentials', static fn () => $redis->auth($cred), false);
             }
             if ($ep['database'] !== 0 || $pconnect) {
@@ -1552,8 +1561,9 @@ final class SlotLockService
             $ok = $fn();
             $err = $redis->getLastError();
         } catch (RedisException $e) {
+            /* phpredis throws for some error replies too (AUTH, NOAUTH...): those leave the last error set */
             $err = $redis->getLastError();
-            if ($err === null || $err !== $e->getMessage()) {
+            if ($err === null) {
                 throw $this->ioError($e->getMessage(), $t0);
             }
             $ok = false;
@@ -1563,7 +1573,7 @@ final class SlotLockService
         }
         if ($ok === false && !$optional) {
             throw self::error(self::E_AUTH, sprintf('Redis at %s refused the %s: %.120s', self::describe($this->ep),
-                $what, self::scrub(trim($err), $this->ep)));
+                $what, $this->scrub(trim($err))));
         }
         $link->uses++;
     }
@@ -1579,14 +1589,15 @@ final class SlotLockService
         if (stripos($msg, 'lost') !== false || stripos($msg, 'closed') !== false || stripos($msg, 'read error') !== false) {
             return self::error(self::E_IO, sprintf('Redis at %s closed the connection', $where));
         }
-        return self::error(self::E_IO, sprintf('connection to Redis at %s failed: %s', $where, self::scrub($msg, $this->ep)));
+        return self::error(self::E_IO, sprintf('connection to Redis at %s failed: %s', $where, $this->scrub($msg)));
     }
 
     /** Never a password in a message. */
-    private static function scrub(string $msg, array $ep): string
+    private function scrub(string $msg): string
     {
-        if ($ep['password'] !== null && $ep['password'] !== '') {
-            $msg = str_replace($ep['password'], '***', $msg);
+        $password = self::$secrets[$this] ?? null;
+        if ($password !== null && $password !== '') {
+            $msg = str_replace($password, '***', $msg);
         }
         return $msg;
     }
@@ -1638,8 +1649,9 @@ final class SlotLockService
                 $err = $r === false ? $redis->getLastError() : null;
             }
         } catch (RedisException $e) {
+            /* phpredis throws for some error replies too (OOM, BUSY, NOAUTH...): those leave the last error set */
             $err = $redis->getLastError();
-            if ($err === null || $err !== $e->getMessage()) {
+            if ($err === null) {
                 $this->drop($link);
                 throw $this->ioError($e->getMessage(), $t0);
             }
@@ -1652,7 +1664,7 @@ final class SlotLockService
         }
         $link->uses++;
         if ($r === false) {
-            $err = self::scrub(trim($err), $this->ep);
+            $err = $this->scrub(trim($err));
             /* Refused credentials or permissions are the connection's fault, not the command's. */
             if (str_starts_with($err, 'NOAUTH') || str_starts_with($err, 'WRONGPASS') || str_starts_with($err, 'NOPERM')) {
                 throw self::error(self::E_AUTH, sprintf('Redis error: %.200s', $err));
