@@ -1222,12 +1222,15 @@ final class SlotLockService
         } catch (Throwable $e) {
             /* The lock operation already happened: a throwing listener must not
              * make the caller lose the lock it was handed. */
-            $caller = debug_backtrace(DEBUG_BACKTRACE_IGNORE_ARGS, 3);
-            $fn = 'SlotLockService';
-            foreach ($caller as $frame) {
-                if (($frame['class'] ?? '') !== self::class || !in_array($frame['function'], ['emit', 'failed'], true)) {
-                    $fn = ($frame['class'] ?? '') . '::' . $frame['function'];
+            /* named after the method the application called, as PHP names an internal function */
+            $fn = 'SlotLockService::' . __FUNCTION__;
+            foreach (debug_backtrace(DEBUG_BACKTRACE_IGNORE_ARGS) as $frame) {
+                $class = $frame['class'] ?? '';
+                if ($class !== self::class && $class !== AvailabilityWithLock::class) {
                     break;
+                }
+                if ($frame['function'] !== '{closure}') {
+                    $fn = $class . '::' . $frame['function'];
                 }
             }
             trigger_error(sprintf('%s(): SlotLockService event listener threw %s: %s', $fn, get_class($e),
@@ -1572,8 +1575,13 @@ final class SlotLockService
             throw $this->ioError('no reply', $t0);
         }
         if ($ok === false && !$optional) {
+            $err = $this->scrub(trim($err));
+            if ($what === 'database' && $this->ep['database'] === 0 && str_starts_with($err, 'NOAUTH')) {
+                /* the SELECT 0 only the polyfill sends: say it as the extension says the NOAUTH of its command */
+                throw self::error(self::E_AUTH, sprintf('Redis error: %.200s', $err));
+            }
             throw self::error(self::E_AUTH, sprintf('Redis at %s refused the %s: %.120s', self::describe($this->ep),
-                $what, $this->scrub(trim($err))));
+                $what, $err));
         }
         $link->uses++;
     }
