@@ -339,6 +339,7 @@ function run_round(string $mode, array $o, string $run, string $lockPrefix, int 
             try {
                 $r = redis_connect($o);
                 $svc = $mode === 'slotlock' ? new SlotLockService(service_options($o, $lockPrefix)) : null;
+                $svc?->activeLocks();       // connect now: acquire() latency is not connect time
                 $r->incr("$ctl:ready");
                 if (!$r->blPop(["$ctl:go"], 30)) {
                     throw new RuntimeException('no start signal within 30 s');
@@ -650,6 +651,14 @@ function main(array $argv): int
 
     print_table($o, $modes);
     print_slots($o, $modes);
+    foreach ($modes as $m) {
+        if ($m['failed']) {
+            echo "\n{$m['mode']}: " . count($m['failed']) . " caller(s) failed, e.g.\n";
+            foreach (array_slice($m['failed'], 0, 5, true) as $c => $why) {
+                echo "  $c: $why\n";
+            }
+        }
+    }
 
     $ok = true;
     if (isset($modes['slotlock'])) {
@@ -677,8 +686,7 @@ function main(array $argv): int
             $problems[] = "{$final['double']} double booking(s)";
         }
         if ($m['failed']) {
-            $problems[] = count($m['failed']) . ' caller(s) failed: '
-                . implode('; ', array_slice(array_map(fn ($k, $v) => "$k $v", array_keys($m['failed']), $m['failed']), 0, 3));
+            $problems[] = count($m['failed']) . ' caller(s) failed';
         }
         if ($m['ledger']['bookings'] === 0) {
             $problems[] = 'no booking was made';
@@ -692,9 +700,6 @@ function main(array $argv): int
         } else {
             echo "OK: {$final['bookings']} bookings, 0 double bookings, abandoned slots bookable again after the TTL\n";
         }
-    }
-    if (isset($modes['naive']) && $modes['naive']['failed']) {
-        echo 'naive mode: ' . count($modes['naive']['failed']) . " caller(s) failed\n";
     }
     return $ok ? 0 : 1;
 }
