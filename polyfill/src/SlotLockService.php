@@ -1507,7 +1507,6 @@ final class SlotLockService
         $redis = new Redis();
         $host = $ep['socket'] ?? $ep['host'];
         $port = $ep['socket'] !== null ? 0 : $ep['port'];
-        $t0 = microtime(true);
         try {
             $ok = $pconnect
                 ? @$redis->pconnect($host, $port, $t, 'slotlock:' . getmypid() . ':' . $this->poolId, 0, $t)
@@ -1535,15 +1534,15 @@ final class SlotLockService
             }
             if ($pconnect) {
                 /* a pooled connection may come with another login or database: start clean (Redis 6.2+) */
-                $this->handshakeStep($link, $t0, 'RESET', static fn () => $redis->rawCommand('RESET'), true);
+                $this->handshakeStep($link, 'RESET', static fn () => $redis->rawCommand('RESET'), true);
             }
             $password = self::$secrets[$this] ?? null;
             if ($password !== null) {
                 $cred = $ep['username'] !== null ? [$ep['username'], $password] : $password;
-                $this->handshakeStep($link, $t0, 'credentials', static fn () => $redis->auth($cred), false);
+                $this->handshakeStep($link, 'credentials', static fn () => $redis->auth($cred), false);
             }
             if ($ep['database'] !== 0 || $pconnect) {
-                $this->handshakeStep($link, $t0, 'database', static fn () => $redis->select($ep['database']), false);
+                $this->handshakeStep($link, 'database', static fn () => $redis->select($ep['database']), false);
             }
         } catch (SlotLockException $e) {
             try {
@@ -1555,9 +1554,10 @@ final class SlotLockService
         return $link;
     }
 
-    private function handshakeStep(object $link, float $t0, string $what, Closure $fn, bool $optional): void
+    private function handshakeStep(object $link, string $what, Closure $fn, bool $optional): void
     {
         $redis = $link->redis;
+        $t0 = microtime(true);
         self::$stats['commands']++;
         $redis->clearLastError();
         try {
