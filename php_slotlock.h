@@ -8,6 +8,7 @@
 #include "src/sl_conn.h"
 #include "src/sl_lock.h"
 #include "src/sl_stats.h"
+#include "src/sl_topology.h"
 
 extern zend_module_entry slotlock_module_entry;
 #define phpext_slotlock_ptr &slotlock_module_entry
@@ -45,7 +46,7 @@ typedef struct {
     zend_string *tz_name;
     zval tz;              /* DateTimeZone of key_timezone, IS_UNDEF until needed */
     zval listener;        /* onEvent() callable, IS_UNDEF when none */
-    sl_node node;
+    sl_topology topo;
     sl_locker locker;
     zend_object std;
 } slotlock_service_obj;

@@ -10,8 +10,11 @@
  * Takes, checks, extends and releases slot locks.
  *
  * Options (array form): host, port, socket, database, username, password,
- * timeout (float seconds), prefix, ttl (seconds), persistent (bool),
- * key_timezone. A string is a DSN: "redis://[user:pass@]host[:port][/db]"
+ * timeout (float seconds), prefix, ttl (seconds), booked_ttl, bucket
+ * (minutes), persistent (bool), key_timezone, dsn; beyond one node: cluster
+ * (seed "host:port" list), sentinel (sentinel list) with master (name),
+ * nodes (DSNs of independent masters: a quorum), wait_replicas,
+ * wait_timeout, hash_tag, drift_factor. A string is a DSN: "redis://[user:pass@]host[:port][/db]"
  * or "unix:///path/to/redis.sock[?database=N]". null takes the INI defaults.
  * The constructor validates; the first command connects.
  *
@@ -83,6 +86,9 @@ final class SlotLockService
 
     /** This process's counters. */
     public function stats(): array {}
+
+    /** mode (single, cluster, sentinel, quorum), hash_tag, and the nodes with their role and whether connected. */
+    public function topology(): array {}
 
     /** Closes this object's connection (a persistent one is closed too). */
     public function close(): void {}

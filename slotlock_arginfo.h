@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 997406e3ae4c9e66ae0c1815b5737ae4f32a8083 */
+ * Stub hash: a8d290de92b0118b2da2f58bc7690afbabbc1711 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLockService___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, options, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
@@ -87,6 +87,8 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_stats, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_SlotLockService_topology arginfo_class_SlotLockService_stats
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_close, 0, 0, IS_VOID, 0)
 ZEND_END_ARG_INFO()
 
@@ -148,6 +150,7 @@ ZEND_METHOD(SlotLockService, extend);
 ZEND_METHOD(SlotLockService, status);
 ZEND_METHOD(SlotLockService, activeLocks);
 ZEND_METHOD(SlotLockService, stats);
+ZEND_METHOD(SlotLockService, topology);
 ZEND_METHOD(SlotLockService, close);
 ZEND_METHOD(AvailabilityWithLock, __construct);
 ZEND_METHOD(AvailabilityWithLock, check);
@@ -174,6 +177,7 @@ static const zend_function_entry class_SlotLockService_methods[] = {
 	ZEND_ME(SlotLockService, status, arginfo_class_SlotLockService_status, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, activeLocks, arginfo_class_SlotLockService_activeLocks, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, stats, arginfo_class_SlotLockService_stats, ZEND_ACC_PUBLIC)
+	ZEND_ME(SlotLockService, topology, arginfo_class_SlotLockService_topology, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, close, arginfo_class_SlotLockService_close, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };

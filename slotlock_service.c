@@ -48,7 +48,7 @@ static void service_free(zend_object *object)
     if (intern->initialized) {
         /* A clean persistent connection goes back to the pool; anything
          * else (error, half-read reply, another pid) is closed. */
-        sl_node_free(&intern->node);
+        sl_topology_free(&intern->topo);
     }
     if (intern->tz_name) {
         zend_string_release(intern->tz_name);
@@ -82,7 +82,9 @@ static HashTable *service_get_debug_info(zend_object *object, int *is_temp)
     if (!intern->initialized) {
         return ht;
     }
-    sl_endpoint_describe(&intern->node.ep, where, sizeof(where));
+    static const char *const modes[] = {"single", "cluster", "sentinel", "quorum"};
+
+    sl_endpoint_describe(&intern->topo.base, where, sizeof(where));
     {
         zval v;
         ZVAL_STRING(&v, where);
@@ -91,13 +93,15 @@ static HashTable *service_get_debug_info(zend_object *object, int *is_temp)
         zend_hash_str_update(ht, "prefix", sizeof("prefix") - 1, &v);
         ZVAL_LONG(&v, intern->ttl);
         zend_hash_str_update(ht, "ttl", sizeof("ttl") - 1, &v);
-        ZVAL_DOUBLE(&v, intern->node.ep.timeout);
+        ZVAL_STRING(&v, modes[intern->topo.mode]);
+        zend_hash_str_update(ht, "mode", sizeof("mode") - 1, &v);
+        ZVAL_DOUBLE(&v, intern->topo.base.timeout);
         zend_hash_str_update(ht, "timeout", sizeof("timeout") - 1, &v);
-        ZVAL_BOOL(&v, intern->node.pool != NULL);
+        ZVAL_BOOL(&v, intern->topo.pool != NULL);
         zend_hash_str_update(ht, "persistent", sizeof("persistent") - 1, &v);
         ZVAL_STR_COPY(&v, intern->tz_name);
         zend_hash_str_update(ht, "key_timezone", sizeof("key_timezone") - 1, &v);
-        ZVAL_BOOL(&v, intern->node.conn != NULL);
+        ZVAL_BOOL(&v, intern->topo.n_nodes > 0 && intern->topo.nodes[0]->conn != NULL);
         zend_hash_str_update(ht, "connected", sizeof("connected") - 1, &v);
     }
     return ht;
@@ -113,6 +117,13 @@ typedef struct {
     zend_long bucket;
     bool persistent;
     zend_string *tz_name;
+    sl_mode mode;
+    HashTable *node_list;   /* cluster seeds, sentinels or quorum masters (borrowed) */
+    zend_string *master;    /* sentinel master name (borrowed) */
+    zend_long wait_replicas;
+    double wait_timeout;
+    int hash_tag;           /* -1: the mode's default */
+    double drift_factor;
 } service_options;
 
 static void options_free(service_options *o)
@@ -310,6 +321,59 @@ static bool options_from_array(service_options *o, HashTable *ht)
                 return false;
             }
             o->bucket = n;
+        } else if (zend_string_equals_literal(name, "cluster") || zend_string_equals_literal(name, "sentinel") ||
+                   zend_string_equals_literal(name, "nodes")) {
+            if (Z_TYPE_P(value) != IS_ARRAY) {
+                return option_type_error(k, "array", value);
+            }
+            if (o->node_list) {
+                zend_value_error("SlotLockService::__construct(): Options \"cluster\", \"sentinel\" and \"nodes\" exclude each other");
+                return false;
+            }
+            if (zend_hash_num_elements(Z_ARRVAL_P(value)) < 1 || zend_hash_num_elements(Z_ARRVAL_P(value)) > SL_MAX_NODES) {
+                zend_value_error("SlotLockService::__construct(): Option \"%s\" must list 1 to %d nodes", k, SL_MAX_NODES);
+                return false;
+            }
+            o->node_list = Z_ARRVAL_P(value);
+            o->mode = k[0] == 'c' ? SL_MODE_CLUSTER : (k[0] == 's' ? SL_MODE_SENTINEL : SL_MODE_QUORUM);
+        } else if (zend_string_equals_literal(name, "master")) {
+            if (Z_TYPE_P(value) != IS_STRING) {
+                return option_type_error(k, "string", value);
+            }
+            if (Z_STRLEN_P(value) == 0 || Z_STRLEN_P(value) > 128 || memchr(Z_STRVAL_P(value), '\0', Z_STRLEN_P(value))) {
+                zend_value_error("SlotLockService::__construct(): Option \"master\" must be 1 to 128 bytes");
+                return false;
+            }
+            o->master = Z_STR_P(value);
+        } else if (zend_string_equals_literal(name, "wait_replicas")) {
+            if (!option_int(k, value, 0, 16, &n)) {
+                return false;
+            }
+            o->wait_replicas = n;
+        } else if (zend_string_equals_literal(name, "wait_timeout") || zend_string_equals_literal(name, "drift_factor")) {
+            double d;
+            if (Z_TYPE_P(value) == IS_LONG) {
+                d = (double)Z_LVAL_P(value);
+            } else if (Z_TYPE_P(value) == IS_DOUBLE) {
+                d = Z_DVAL_P(value);
+            } else {
+                return option_type_error(k, "float", value);
+            }
+            if (k[0] == 'w' ? !(d >= 0.0 && d <= 60.0) : !(d >= 0.0 && d <= 0.5)) {
+                zend_value_error("SlotLockService::__construct(): Option \"%s\" must be %s", k,
+                                 k[0] == 'w' ? "0 to 60 seconds" : "0 to 0.5");
+                return false;
+            }
+            if (k[0] == 'w') {
+                o->wait_timeout = d;
+            } else {
+                o->drift_factor = d;
+            }
+        } else if (zend_string_equals_literal(name, "hash_tag")) {
+            if (Z_TYPE_P(value) != IS_TRUE && Z_TYPE_P(value) != IS_FALSE) {
+                return option_type_error(k, "bool", value);
+            }
+            o->hash_tag = Z_TYPE_P(value) == IS_TRUE;
         } else if (zend_string_equals_literal(name, "persistent")) {
             if (Z_TYPE_P(value) != IS_TRUE && Z_TYPE_P(value) != IS_FALSE) {
                 return option_type_error(k, "bool", value);
@@ -353,6 +417,90 @@ static bool service_load_timezone(slotlock_service_obj *intern)
     return true;
 }
 
+/* "host:port", "redis://..." or "unix://..." → an endpoint that starts from base. */
+static bool parse_node(const sl_endpoint *base, zval *entry, sl_mode mode, sl_endpoint *ep)
+{
+    sl_error err;
+    char buf[600];
+    const char *s;
+    size_t len;
+
+    ZVAL_DEREF(entry);
+    if (Z_TYPE_P(entry) != IS_STRING) {
+        zend_type_error("SlotLockService::__construct(): Node addresses must be strings, %s given",
+                        zend_zval_type_name(entry));
+        return false;
+    }
+    s = Z_STRVAL_P(entry);
+    len = Z_STRLEN_P(entry);
+    if (len == 0 || len > 500) {
+        zend_value_error("SlotLockService::__construct(): A node address must be 1 to 500 bytes");
+        return false;
+    }
+    if (!memchr(s, '/', len)) {
+        len = (size_t)snprintf(buf, sizeof(buf), "redis://%.*s", (int)len, s);
+        s = buf;
+    }
+    if (sl_endpoint_copy(ep, base) != SL_OK) {
+        zend_throw_error(NULL, "out of memory");
+        return false;
+    }
+    if (mode == SL_MODE_SENTINEL) {
+        /* sentinels have no data, database or (here) credentials of their own */
+        free(ep->username);
+        ep->username = NULL;
+        free(ep->password);
+        ep->password = NULL;
+        ep->database = 0;
+    }
+    if (sl_dsn_parse(s, len, ep, &err) != SL_OK || sl_endpoint_check(ep, &err) != SL_OK) {
+        sl_endpoint_free(ep);
+        zend_value_error("SlotLockService::__construct(): Node address: %s", err.msg);
+        return false;
+    }
+    return true;
+}
+
+static bool service_init_topology(slotlock_service_obj *intern, service_options *o)
+{
+    sl_endpoint eps[SL_MAX_NODES];
+    size_t n = 0, i;
+    zval *entry;
+    sl_error err;
+    sl_status rc;
+    bool ok = true;
+
+    if (o->mode == SL_MODE_SENTINEL && !o->master) {
+        zend_value_error("SlotLockService::__construct(): Option \"sentinel\" needs option \"master\"");
+        return false;
+    }
+    if (o->node_list) {
+        ZEND_HASH_FOREACH_VAL(o->node_list, entry) {
+            if (!parse_node(&o->ep, entry, o->mode, &eps[n])) {
+                ok = false;
+                break;
+            }
+            n++;
+        } ZEND_HASH_FOREACH_END();
+    }
+    if (ok) {
+        rc = sl_topology_init(&intern->topo, o->mode, &o->ep, eps, n, o->master ? ZSTR_VAL(o->master) : NULL,
+                              o->persistent ? &SLOTLOCK_G(pool) : NULL, &SLOTLOCK_G(stats), &err);
+        if (rc != SL_OK) {
+            slotlock_throw(&err);
+            ok = false;
+        } else {
+            intern->topo.wait_replicas = (int)o->wait_replicas;
+            intern->topo.wait_timeout_ms = (int)(o->wait_timeout * 1000.0);
+            intern->topo.drift_factor = o->drift_factor;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        sl_endpoint_free(&eps[i]);
+    }
+    return ok;
+}
+
 static int service_random(void *buf, size_t len)
 {
     return php_random_bytes(buf, len, true) == SUCCESS ? 0 : -1;
@@ -377,6 +525,9 @@ PHP_METHOD(SlotLockService, __construct)
     }
 
     memset(&o, 0, sizeof(o));
+    o.hash_tag = -1;
+    o.wait_timeout = 0.1;
+    o.drift_factor = 0.01;
     if (!options_from_ini(&o) || (dsn && !option_dsn(&o, dsn)) || (opts_ht && !options_from_array(&o, opts_ht))) {
         options_free(&o);
         RETURN_THROWS();
@@ -394,13 +545,12 @@ PHP_METHOD(SlotLockService, __construct)
         options_free(&o);
         RETURN_THROWS();
     }
-    if (sl_node_init(&intern->node, &o.ep, o.persistent ? &SLOTLOCK_G(pool) : NULL, &SLOTLOCK_G(stats), &err) !=
-        SL_OK) {
+    if (!service_init_topology(intern, &o)) {
         options_free(&o);
-        slotlock_throw(&err);
         RETURN_THROWS();
     }
-    sl_locker_init(&intern->locker, &intern->node, o.prefix, &SLOTLOCK_G(stats));
+    sl_locker_init(&intern->locker, &intern->topo, o.prefix,
+                   o.hash_tag >= 0 ? o.hash_tag : o.mode == SL_MODE_CLUSTER, &SLOTLOCK_G(stats));
     intern->ttl = o.ttl;
     intern->booked_ttl = o.booked_ttl;
     intern->bucket = o.bucket;
@@ -549,7 +699,7 @@ static bool arg_key(slotlock_service_obj *intern, zval *service, zval *start, co
     if (!arg_id(service, "$serviceId", svc) || !arg_slot_time(intern, start, "$start", &t)) {
         return false;
     }
-    *len = sl_key_build(key, intern->locker.prefix, company, svc, &t);
+    *len = sl_key_build_ex(key, intern->locker.prefix, intern->locker.tagged, company, svc, &t);
     return *len > 0;
 }
 
@@ -797,7 +947,7 @@ static sl_status acquire_groups(slotlock_service_obj *intern, sl_keylist *keys, 
     if (lock) {
         keys_to_php(keys, from, from + groups[res->candidate], &arr, &handle);
         slotlock_lock_new(lock, handle, &arr, owner, (zend_long)res->fence, res->ttl_ms,
-                          report_candidate ? (zend_long)res->candidate : -1, intern->tz_utc ? NULL : &intern->tz);
+                          report_candidate ? (zend_long)res->candidate : -1, service_load_timezone(intern) ? &intern->tz : NULL);
         zend_string_release(handle);
     }
     return SL_OK;
@@ -1136,7 +1286,7 @@ PHP_METHOD(SlotLockService, extend)
         cand = OBJ_PROP_NUM(lock_obj, 5);
     }
     slotlock_lock_new(return_value, handle, &arr, owner, (zend_long)fence, ttl_ms,
-                      (cand && Z_TYPE_P(cand) == IS_LONG) ? Z_LVAL_P(cand) : -1, intern->tz_utc ? NULL : &intern->tz);
+                      (cand && Z_TYPE_P(cand) == IS_LONG) ? Z_LVAL_P(cand) : -1, service_load_timezone(intern) ? &intern->tz : NULL);
     zend_string_release(handle);
     sl_keylist_free(&keys);
 }
@@ -1212,7 +1362,7 @@ PHP_METHOD(SlotLockService, close)
 
     ZEND_PARSE_PARAMETERS_NONE();
     SERVICE_FETCH(intern);
-    sl_node_close(&intern->node);
+    sl_topology_close(&intern->topo);
 }
 
 /* ---- Internal API shared with AvailabilityWithLock ---------------------- */
@@ -1282,7 +1432,7 @@ bool slotlock_service_slot_keys(slotlock_service_obj *intern, zval *company, zva
             if (!arg_id(svc, "$serviceId", svc_id) || !wall_clock(intern, sse, "$start", &t)) {
                 return false;
             }
-            len = sl_key_build(key, intern->locker.prefix, cid, svc_id, &t);
+            len = sl_key_build_ex(key, intern->locker.prefix, intern->locker.tagged, cid, svc_id, &t);
         }
         if (sl_keylist_find(keys, 0, keys->count, key, len) >= 0) {
             zend_value_error("$service names the same slot twice");
@@ -1321,7 +1471,7 @@ bool slotlock_service_resource_keys(slotlock_service_obj *intern, zval *company,
         zend_value_error("%s must be 0 to 1440 minutes", (before < 0 || before > 1440) ? "$bufferBefore" : "$bufferAfter");
         return false;
     }
-    if (sl_resource_keys(keys, intern->locker.prefix, cid, rid, from - (int64_t)before * 60,
+    if (sl_resource_keys_ex(keys, intern->locker.prefix, intern->locker.tagged, cid, rid, from - (int64_t)before * 60,
                          to + (int64_t)after * 60, (int64_t)intern->bucket * 60, &err) != SL_OK) {
         slotlock_throw(&err);
         return false;
@@ -1450,6 +1600,42 @@ PHP_METHOD(SlotLockService, onEvent)
     if (ZEND_FCI_INITIALIZED(fci)) {
         ZVAL_COPY(&intern->listener, &fci.function_name);
     }
+}
+
+PHP_METHOD(SlotLockService, topology)
+{
+    static const char *const modes[] = {"single", "cluster", "sentinel", "quorum"};
+    slotlock_service_obj *intern;
+    zval nodes, one;
+    size_t i;
+    char where[256];
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    SERVICE_FETCH(intern);
+
+    array_init(return_value);
+    add_assoc_string(return_value, "mode", modes[intern->topo.mode]);
+    add_assoc_bool(return_value, "hash_tag", intern->locker.tagged);
+    array_init(&nodes);
+    for (i = 0; i < intern->topo.n_nodes; i++) {
+        sl_node *node = intern->topo.nodes[i];
+        array_init(&one);
+        sl_endpoint_describe(&node->ep, where, sizeof(where));
+        add_assoc_string(&one, "addr", where);
+        add_assoc_string(&one, "role", intern->topo.mode == SL_MODE_QUORUM ? "quorum" : "master");
+        add_assoc_bool(&one, "connected", node->conn != NULL);
+        add_next_index_zval(&nodes, &one);
+    }
+    for (i = 0; i < intern->topo.n_sentinels; i++) {
+        sl_node *node = intern->topo.sentinels[i];
+        array_init(&one);
+        sl_endpoint_describe(&node->ep, where, sizeof(where));
+        add_assoc_string(&one, "addr", where);
+        add_assoc_string(&one, "role", intern->topo.mode == SL_MODE_SENTINEL ? "sentinel" : "seed");
+        add_assoc_bool(&one, "connected", node->conn != NULL);
+        add_next_index_zval(&nodes, &one);
+    }
+    add_assoc_zval(return_value, "nodes", &nodes);
 }
 
 void slotlock_service_minit(void)

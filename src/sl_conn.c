@@ -1,5 +1,7 @@
 /* Connections, the persistent pool, and command I/O. */
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,6 +333,22 @@ sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_
     return SL_OK;
 }
 
+/* Classifies a complete reply the way sl_node_read() does. */
+static sl_status reply_status(redisReply *r, sl_error *err)
+{
+    if (r->type == REDIS_REPLY_ERROR) {
+        const char *e = r->str;
+        /* Refused credentials or permissions are the connection's fault, not the command's. */
+        sl_status code = (strncmp(e, "NOAUTH", 6) == 0 || strncmp(e, "WRONGPASS", 9) == 0 ||
+                          strncmp(e, "NOPERM", 6) == 0)
+                             ? SL_ERR_AUTH
+                             : SL_ERR_REPLY;
+        sl_error_set(err, code, "Redis error: %.200s", e);
+        return SL_ERR_REPLY;
+    }
+    return SL_OK;
+}
+
 sl_status sl_node_read(sl_node *node, redisReply **reply, sl_error *err)
 {
     void *r = NULL;
@@ -351,17 +369,7 @@ sl_status sl_node_read(sl_node *node, redisReply **reply, sl_error *err)
     node->conn->pending--;
     node->conn->uses++;
     *reply = r;
-    if ((*reply)->type == REDIS_REPLY_ERROR) {
-        const char *e = (*reply)->str;
-        /* Refused credentials or permissions are the connection's fault, not the command's. */
-        sl_status code = (strncmp(e, "NOAUTH", 6) == 0 || strncmp(e, "WRONGPASS", 9) == 0 ||
-                          strncmp(e, "NOPERM", 6) == 0)
-                             ? SL_ERR_AUTH
-                             : SL_ERR_REPLY;
-        sl_error_set(err, code, "Redis error: %.200s", e);
-        return SL_ERR_REPLY;
-    }
-    return SL_OK;
+    return reply_status(*reply, err);
 }
 
 sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size_t *lens, redisReply **reply,
@@ -394,4 +402,92 @@ sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size
         break;
     }
     return rc;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, const size_t *lens,
+                      redisReply **replies, sl_error *errs, double timeout)
+{
+    struct pollfd pfd[64];
+    size_t idx[64], i, waiting = 0;
+    int64_t deadline = now_ms() + (int64_t)(timeout * 1000.0);
+
+    for (i = 0; i < n; i++) {
+        int done = 0;
+
+        replies[i] = NULL;
+        sl_error_clear(&errs[i]);
+        if (sl_node_append(nodes[i], argc, argv, lens, &errs[i]) != SL_OK) {
+            continue;
+        }
+        /* Flush now: every node gets the command before we wait for any. */
+        while (!done) {
+            if (redisBufferWrite(nodes[i]->conn->ctx, &done) != REDIS_OK) {
+                node_io_error(nodes[i], errno, &errs[i]);
+                break;
+            }
+        }
+        if (done && waiting < 64) {
+            idx[waiting++] = i;
+        }
+    }
+
+    while (waiting > 0) {
+        size_t k, still = 0;
+        int64_t left = deadline - now_ms();
+        int rc;
+
+        if (left <= 0) {
+            break;
+        }
+        for (k = 0; k < waiting; k++) {
+            pfd[k].fd = nodes[idx[k]]->conn->ctx->fd;
+            pfd[k].events = POLLIN;
+            pfd[k].revents = 0;
+        }
+        rc = poll(pfd, (nfds_t)waiting, (int)left);
+        if (rc < 0 && errno != EINTR) {
+            break;
+        }
+        for (k = 0; k < waiting; k++) {
+            sl_node *node = nodes[idx[k]];
+            void *r = NULL;
+
+            if (rc > 0 && pfd[k].revents) {
+                if (redisBufferRead(node->conn->ctx) != REDIS_OK) {
+                    node_io_error(node, errno, &errs[idx[k]]);
+                    continue;
+                }
+                if (redisGetReplyFromReader(node->conn->ctx, &r) != REDIS_OK) {
+                    node_io_error(node, errno, &errs[idx[k]]);
+                    continue;
+                }
+            }
+            if (r) {
+                node->conn->pending--;
+                node->conn->uses++;
+                replies[idx[k]] = r;
+                reply_status(r, &errs[idx[k]]);
+            } else {
+                idx[still++] = idx[k];
+            }
+        }
+        waiting = still;
+    }
+    /* Whoever has not answered by the deadline is dropped. */
+    for (i = 0; i < waiting; i++) {
+        sl_node *node = nodes[idx[i]];
+        char where[SL_ERRMSG_MAX / 2];
+
+        sl_endpoint_describe(&node->ep, where, sizeof(where));
+        sl_error_set(&errs[idx[i]], SL_ERR_TIMEOUT, "Redis at %s did not answer within %.3f s", where, timeout);
+        sl_node_close(node);
+    }
 }

@@ -70,4 +70,14 @@ sl_status sl_node_read(sl_node *node, redisReply **reply, sl_error *err);
 sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size_t *lens, redisReply **reply,
                           sl_error *err);
 
+/*
+ * Sends one command to every node, then waits for all the replies at once
+ * (poll), so the whole fan-out takes about the slowest node's time, bounded
+ * by timeout seconds. replies[i] and errs[i] are set per node as
+ * sl_node_read() would (an error reply: SL_ERR_REPLY/SL_ERR_AUTH with the
+ * reply kept). Nodes that time out or fail lose their connection.
+ */
+void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, const size_t *lens,
+                      redisReply **replies, sl_error *errs, double timeout);
+
 #endif

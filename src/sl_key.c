@@ -71,12 +71,33 @@ sl_status sl_slot_time_check(const sl_slot_time *t, const char *name, sl_error *
     return SL_OK;
 }
 
+size_t sl_key_build_ex(char *out, const char *prefix, int tagged, const char *company, const char *service,
+                       const sl_slot_time *t)
+{
+    int n = snprintf(out, SL_KEY_MAX, tagged ? "%s:{c%s}:s%s:t%04d%02d%02d%02d%02d" : "%s:c%s:s%s:t%04d%02d%02d%02d%02d",
+                     prefix, company, service, t->year, t->month, t->day, t->hour, t->minute);
+    return (n < 0 || n >= SL_KEY_MAX) ? 0 : (size_t)n;
+}
+
 size_t sl_key_build(char *out, const char *prefix, const char *company, const char *service,
                     const sl_slot_time *t)
 {
-    int n = snprintf(out, SL_KEY_MAX, "%s:c%s:s%s:t%04d%02d%02d%02d%02d", prefix, company, service, t->year,
-                     t->month, t->day, t->hour, t->minute);
-    return (n < 0 || n >= SL_KEY_MAX) ? 0 : (size_t)n;
+    return sl_key_build_ex(out, prefix, 0, company, service, t);
+}
+
+const char *sl_key_tag(const char *key, size_t len, size_t *tag_len)
+{
+    const char *open = memchr(key, '{', len), *close;
+
+    if (!open) {
+        return NULL;
+    }
+    close = memchr(open, '}', len - (size_t)(open - key));
+    if (!close) {
+        return NULL;
+    }
+    *tag_len = (size_t)(close - open + 1);
+    return open;
 }
 
 /* Consumes "<tag><id>" from [*p, end) where id is [A-Za-z0-9_-]{1,64}. */
@@ -109,7 +130,12 @@ int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen)
         return 0;
     }
     p += plen + 1;
-    if (!eat_id(&p, end, 'c') || p >= end || *p++ != ':') {
+    if (p < end && *p == '{') {
+        p++;
+        if (!eat_id(&p, end, 'c') || p >= end || *p++ != '}' || p >= end || *p++ != ':') {
+            return 0;
+        }
+    } else if (!eat_id(&p, end, 'c') || p >= end || *p++ != ':') {
         return 0;
     }
     if (p < end && *p == 'r') {
@@ -129,6 +155,12 @@ int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen)
 
 sl_status sl_resource_keys(sl_keylist *out, const char *prefix, const char *company, const char *resource,
                            int64_t from, int64_t to, int64_t bucket_s, sl_error *err)
+{
+    return sl_resource_keys_ex(out, prefix, 0, company, resource, from, to, bucket_s, err);
+}
+
+sl_status sl_resource_keys_ex(sl_keylist *out, const char *prefix, int tagged, const char *company,
+                              const char *resource, int64_t from, int64_t to, int64_t bucket_s, sl_error *err)
 {
     int64_t b;
     char key[SL_KEY_MAX];
@@ -159,7 +191,8 @@ sl_status sl_resource_keys(sl_keylist *out, const char *prefix, const char *comp
             sl_error_set(err, SL_ERR_ARG, "the interval is out of range");
             return SL_ERR_ARG;
         }
-        n = snprintf(key, sizeof(key), "%s:c%s:r%s:b%04d%02d%02d%02d%02d", prefix, company, resource,
+        n = snprintf(key, sizeof(key), tagged ? "%s:{c%s}:r%s:b%04d%02d%02d%02d%02d" : "%s:c%s:r%s:b%04d%02d%02d%02d%02d",
+                     prefix, company, resource,
                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
         if (n < 0 || (size_t)n >= sizeof(key) || sl_keylist_push(out, key, (size_t)n) != SL_OK) {
             sl_error_set(err, SL_ERR_NOMEM, "out of memory");

@@ -8,7 +8,7 @@
 #define SL_PREFIX_MAX 64
 #define SL_DEFAULT_PREFIX "slot_lock"
 /* <prefix>:c<id>:s<id>:t<YmdHi> */
-#define SL_KEY_MAX (SL_PREFIX_MAX + 2 * (SL_ID_MAX + 2) + 2 + 12 + 1)
+#define SL_KEY_MAX (SL_PREFIX_MAX + 2 * (SL_ID_MAX + 2) + 2 + 12 + 1 + 4)
 /* Keys one lock may hold, and keys one acquire may look at. */
 #define SL_MAX_LOCK_KEYS 64
 #define SL_MAX_ACQUIRE_KEYS 1024
@@ -31,6 +31,14 @@ sl_status sl_id_check(const char *id, size_t len, const char *name, sl_error *er
 /* Years 1000..9999 and calendar-valid fields. */
 sl_status sl_slot_time_check(const sl_slot_time *t, const char *name, sl_error *err);
 
+/* The slot key; tagged puts the company in a Cluster hash tag: "<prefix>:{c<id>}:s<id>:t<YmdHi>". */
+size_t sl_key_build_ex(char *out, const char *prefix, int tagged, const char *company, const char *service,
+                       const sl_slot_time *t);
+sl_status sl_resource_keys_ex(sl_keylist *out, const char *prefix, int tagged, const char *company,
+                              const char *resource, int64_t from, int64_t to, int64_t bucket_s, sl_error *err);
+/* The hash tag of a key ("{c1}"), or NULL when it has none. */
+const char *sl_key_tag(const char *key, size_t len, size_t *tag_len);
+
 /* Writes the key into out (at least SL_KEY_MAX bytes) and returns its length, or 0 after
  * setting err. Arguments must have passed the checks above. */
 size_t sl_key_build(char *out, const char *prefix, const char *company, const char *service,
@@ -42,7 +50,8 @@ size_t sl_key_build(char *out, const char *prefix, const char *company, const ch
 sl_status sl_resource_keys(sl_keylist *out, const char *prefix, const char *company, const char *resource,
                            int64_t from, int64_t to, int64_t bucket_s, sl_error *err);
 
-/* True when key is "<prefix>:c<id>:s<id>:t<12 digits>" or "<prefix>:c<id>:r<id>:b<12 digits>". */
+/* True when key is "<prefix>:c<id>:s<id>:t<12 digits>" or "<prefix>:c<id>:r<id>:b<12 digits>",
+ * the company part optionally as a hash tag "{c<id>}". */
 int sl_key_valid(const char *prefix, size_t plen, const char *key, size_t klen);
 
 void sl_keylist_init(sl_keylist *l);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sl_lock.h"
 
@@ -47,10 +48,11 @@ sl_status sl_owner_generate(char out[SL_TOKEN_LEN + 1], sl_random_fn random, sl_
     return SL_OK;
 }
 
-void sl_locker_init(sl_locker *lk, sl_node *node, const char *prefix, sl_stats *stats)
+void sl_locker_init(sl_locker *lk, sl_topology *topo, const char *prefix, int tagged, sl_stats *stats)
 {
     memset(lk, 0, sizeof(*lk));
-    lk->node = node;
+    lk->topo = topo;
+    lk->tagged = tagged;
     lk->stats = stats;
     snprintf(lk->prefix, sizeof(lk->prefix), "%s", prefix);
     snprintf(lk->fence_key, sizeof(lk->fence_key), "%s:fence", prefix);
@@ -252,11 +254,259 @@ static void key_vec_free(key_vec *v)
     free(v->lens);
 }
 
+/* ---- Routing ---------------------------------------------------------------- */
+
+#define AUX_KEY_MAX (SL_PREFIX_MAX + SL_ID_MAX + 16)
+
+typedef struct {
+    char fence[AUX_KEY_MAX];
+    char active[AUX_KEY_MAX];
+} aux_keys;
+
+/* The fence counter and index of an operation on keys: global, or per
+ * company ("<prefix>:{c1}:fence") when keys are tagged, so that every key of
+ * one script lives in one Cluster hash slot. */
+static sl_status lk_aux(sl_locker *lk, const sl_keylist *keys, aux_keys *aux, sl_error *err)
+{
+    size_t tag_len = 0, i;
+    const char *tag;
+
+    if (!lk->tagged) {
+        snprintf(aux->fence, sizeof(aux->fence), "%s", lk->fence_key);
+        snprintf(aux->active, sizeof(aux->active), "%s", lk->active_key);
+        return SL_OK;
+    }
+    tag = keys->count ? sl_key_tag(keys->keys[0], keys->lens[0], &tag_len) : NULL;
+    if (!tag) {
+        sl_error_set(err, SL_ERR_ARG, "$lock keys need a {c<company>} hash tag in cluster mode");
+        return SL_ERR_ARG;
+    }
+    for (i = 1; i < keys->count; i++) {
+        size_t l2 = 0;
+        const char *t2 = sl_key_tag(keys->keys[i], keys->lens[i], &l2);
+        if (!t2 || l2 != tag_len || memcmp(t2, tag, tag_len) != 0) {
+            sl_error_set(err, SL_ERR_ARG, "$lock keys must all belong to one company");
+            return SL_ERR_ARG;
+        }
+    }
+    snprintf(aux->fence, sizeof(aux->fence), "%s:%.*s:fence", lk->prefix, (int)tag_len, tag);
+    snprintf(aux->active, sizeof(aux->active), "%s:%.*s:active", lk->prefix, (int)tag_len, tag);
+    return SL_OK;
+}
+
+/* One script, on the node that serves kv's first slot key. */
+static sl_status lk_run(sl_locker *lk, const sl_keylist *keys, sl_script_id id, const key_vec *kv, size_t nargs,
+                        const char *const *args, const size_t *arg_lens, redisReply **r, sl_error *err)
+{
+    const char *route = keys->count ? keys->keys[0] : kv->keys[0];
+    size_t route_len = keys->count ? keys->lens[0] : kv->lens[0];
+
+    return sl_topology_run(lk->topo, route, route_len, id, kv->n, kv->keys, kv->lens, nargs, args, arg_lens, r, err);
+}
+
+static int lk_quorum(const sl_locker *lk)
+{
+    return lk->topo->mode == SL_MODE_QUORUM;
+}
+
+/* Quorum: the same script on every node. Fails when fewer than a majority
+ * answered; *answered counts those that did. */
+static sl_status lk_run_all(sl_locker *lk, sl_script_id id, const key_vec *kv, size_t nargs,
+                            const char *const *args, const size_t *arg_lens, redisReply **replies, size_t *answered,
+                            sl_error *err)
+{
+    sl_error errs[SL_MAX_NODES];
+    size_t i, n = lk->topo->n_nodes, failed = 0;
+    const sl_error *first = NULL;
+
+    sl_topology_run_all(lk->topo, id, kv->n, kv->keys, kv->lens, nargs, args, arg_lens, replies, errs);
+    for (i = 0; i < n; i++) {
+        if (!replies[i]) {
+            failed++;
+            if (!first) {
+                first = &errs[i];
+            }
+        }
+    }
+    *answered = n - failed;
+    if (*answered < sl_topology_majority(lk->topo)) {
+        sl_status code = first && first->code != SL_OK ? first->code : SL_ERR_CONNECT;
+        for (i = 0; i < n; i++) {
+            if (replies[i]) {
+                freeReplyObject(replies[i]);
+                replies[i] = NULL;
+            }
+        }
+        if (!sl_status_is_connection(code)) {
+            code = code == SL_ERR_REPLY ? SL_ERR_REPLY : SL_ERR_CONNECT;
+        }
+        sl_error_set(err, code, "quorum not reached: %zu of %zu nodes failed (first: %.150s)", failed, n,
+                     first ? first->msg : "?");
+        return code;
+    }
+    return SL_OK;
+}
+
+static void free_replies(redisReply **replies, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (replies[i]) {
+            freeReplyObject(replies[i]);
+            replies[i] = NULL;
+        }
+    }
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- Operations ------------------------------------------------------------ */
+
+/* Quorum acquire: majority on one candidate wins; the rest is rolled back. */
+static sl_status quorum_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *group_sizes, size_t n_groups,
+                                const key_vec *kv, const char *const *args, const size_t *arg_lens, size_t nargs,
+                                int64_t ttl_ms, sl_acquire_result *res, sl_error *err)
+{
+    redisReply *replies[SL_MAX_NODES];
+    sl_acquire_result each[SL_MAX_NODES];
+    int ok[SL_MAX_NODES];
+    size_t n = lk->topo->n_nodes, answered, i, g, best_votes = 0, majority = sl_topology_majority(lk->topo);
+    long best = -1;
+    int64_t start = mono_ms(), elapsed, validity;
+    sl_status rc;
+
+    sl_error errs[SL_MAX_NODES];
+    const sl_error *first_err = NULL;
+
+    /* Not lk_run_all(): even without a majority, what the answering nodes
+     * took must be rolled back. */
+    sl_topology_run_all(lk->topo, SL_SCRIPT_ACQUIRE, kv->n, kv->keys, kv->lens, nargs, args, arg_lens, replies, errs);
+    answered = 0;
+    for (i = 0; i < n; i++) {
+        ok[i] = replies[i] && sl_decode_acquire(replies[i], n_groups, &each[i], NULL) == SL_OK;
+        answered += ok[i];
+        if (!ok[i] && !first_err) {
+            first_err = &errs[i];
+        }
+    }
+    rc = SL_OK;
+    if (answered < majority) {
+        rc = first_err && sl_status_is_connection(first_err->code) ? first_err->code : SL_ERR_CONNECT;
+        sl_error_set(err, rc, "quorum not reached: %zu of %zu nodes failed (first: %.150s)", n - answered, n,
+                     first_err ? first_err->msg : "?");
+    }
+    for (g = 0; g < n_groups; g++) {
+        size_t votes = 0;
+        for (i = 0; i < n; i++) {
+            votes += ok[i] && each[i].candidate == (long)g;
+        }
+        if (votes > best_votes) {
+            best_votes = votes;
+            best = (long)g;
+        }
+    }
+    elapsed = mono_ms() - start;
+    validity = ttl_ms - elapsed - (int64_t)((double)ttl_ms * lk->topo->drift_factor) - 2;
+
+    memset(res, 0, sizeof(*res));
+    res->candidate = -1;
+    res->ttl_ms = -1;
+    if (rc == SL_OK && best >= 0 && best_votes >= majority && validity > 0) {
+        res->candidate = best;
+        res->ttl_ms = validity;
+        res->fresh = 0;
+        for (i = 0; i < n; i++) {
+            if (ok[i] && each[i].candidate == best) {
+                /* Any two majorities share a node, so the largest fence of
+                 * this majority beats every earlier holder's. */
+                if (each[i].fence > res->fence) {
+                    res->fence = each[i].fence;
+                }
+                res->fresh |= each[i].fresh;
+            }
+        }
+    } else {
+        /* Why not: the first candidate's blocker as most nodes saw it. */
+        size_t why[4] = {0, 0, 0, 0};
+        for (i = 0; i < n; i++) {
+            if (ok[i] && each[i].candidate < 0) {
+                why[each[i].blocked & 3]++;
+                if (each[i].ttl_ms >= 0 && (res->ttl_ms < 0 || each[i].ttl_ms < res->ttl_ms)) {
+                    res->ttl_ms = each[i].ttl_ms;
+                }
+                if (each[i].blocked == SL_BLOCKED_BOOKED_SELF) {
+                    memcpy(res->booking_id, each[i].booking_id, each[i].booking_id_len + 1);
+                    res->booking_id_len = each[i].booking_id_len;
+                }
+            }
+        }
+        res->blocked = why[3] ? SL_BLOCKED_BOOKED_SELF : why[2] ? SL_BLOCKED_BOOKED : SL_BLOCKED_LOCKED;
+    }
+
+    /* Roll back what this attempt took and does not keep: every new hold on
+     * a losing candidate, or all new holds when there is no lock. Holds the
+     * owner had before (fresh 0) stay. */
+    {
+        sl_node *undo[SL_MAX_NODES];
+        key_vec rk;
+        size_t n_undo;
+
+        for (g = 0; g < n_groups; g++) {
+            size_t from = 0, j;
+            redisReply *r2[SL_MAX_NODES];
+            sl_error e2[SL_MAX_NODES];
+            const char *rel_keys[SL_MAX_LOCK_KEYS + 1];
+            size_t rel_lens[SL_MAX_LOCK_KEYS + 1];
+            const char *oargs[1] = {args[0]};
+            size_t olens[1] = {arg_lens[0]};
+
+            n_undo = 0;
+            for (i = 0; i < n; i++) {
+                if (ok[i] && each[i].candidate == (long)g && each[i].fresh && (long)g != res->candidate) {
+                    undo[n_undo++] = lk->topo->nodes[i];
+                }
+            }
+            if (!n_undo) {
+                continue;
+            }
+            for (j = 0; j < g; j++) {
+                from += group_sizes[j];
+            }
+            rel_keys[0] = kv->keys[1]; /* the active index */
+            rel_lens[0] = kv->lens[1];
+            for (j = 0; j < group_sizes[g] && j < SL_MAX_LOCK_KEYS; j++) {
+                rel_keys[1 + j] = keys->keys[from + j];
+                rel_lens[1 + j] = keys->lens[from + j];
+            }
+            rk.keys = rel_keys;
+            rk.lens = rel_lens;
+            rk.n = 1 + j;
+            {
+                sl_topology sub = *lk->topo;
+                memcpy(sub.nodes, undo, n_undo * sizeof(*undo));
+                sub.n_nodes = n_undo;
+                sl_topology_run_all(&sub, SL_SCRIPT_RELEASE, rk.n, rk.keys, rk.lens, 1, oargs, olens, r2, e2);
+            }
+            free_replies(r2, n_undo);
+        }
+    }
+    free_replies(replies, n);
+    return rc;
+}
+
 sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *group_sizes, size_t n_groups,
                           const char *owner, size_t owner_len, int64_t ttl_ms, sl_acquire_result *res,
                           sl_error *err)
 {
-    const char *extra[2] = {lk->fence_key, lk->active_key};
+    aux_keys aux;
+    const char *extra[2] = {aux.fence, aux.active};
     const char **args;
     size_t *arg_lens, i, total = 0;
     char (*nums)[24];
@@ -270,6 +520,9 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
     if (n_groups == 0 || total != keys->count) {
         sl_error_set(err, SL_ERR_ARG, "candidate sizes do not match the keys");
         return SL_ERR_ARG;
+    }
+    if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
+        return rc;
     }
     if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
@@ -292,10 +545,20 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
         args[2 + i] = nums[1 + i];
         arg_lens[2 + i] = strlen(nums[1 + i]);
     }
-    rc = sl_script_run(lk->node, SL_SCRIPT_ACQUIRE, kv.n, kv.keys, kv.lens, 2 + n_groups, args, arg_lens, &r,
-                       lk->stats, err);
-    if (rc == SL_OK) {
-        rc = sl_decode_acquire(r, n_groups, res, err);
+    if (lk_quorum(lk)) {
+        rc = quorum_acquire(lk, keys, group_sizes, n_groups, &kv, args, arg_lens, 2 + n_groups, ttl_ms, res, err);
+    } else {
+        rc = lk_run(lk, keys, SL_SCRIPT_ACQUIRE, &kv, 2 + n_groups, args, arg_lens, &r, err);
+        if (rc == SL_OK) {
+            rc = sl_decode_acquire(r, n_groups, res, err);
+        }
+        if (rc == SL_OK && res->candidate >= 0 && lk->topo->wait_replicas > 0) {
+            long long acked;
+            sl_error werr;
+            /* Best effort: the lock is held either way; WAIT narrows the
+             * window in which a failover forgets it. */
+            sl_topology_wait(lk->topo, keys->keys[0], keys->lens[0], &acked, &werr);
+        }
     }
     if (rc == SL_OK) {
         if (res->candidate < 0) {
@@ -321,7 +584,8 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
                          const char *booking_id, size_t booking_id_len, int64_t ttl_ms, int *ok, int64_t *fence,
                          sl_error *err)
 {
-    const char *extra[2] = {lk->fence_key, lk->active_key};
+    aux_keys aux;
+    const char *extra[2] = {aux.fence, aux.active};
     char ttl[24];
     const char *args[3] = {owner, ttl, booking_id};
     size_t arg_lens[3];
@@ -333,12 +597,34 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
     arg_lens[0] = owner_len;
     arg_lens[1] = strlen(ttl);
     arg_lens[2] = booking_id_len;
+    if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
+        return rc;
+    }
     if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
-    rc = sl_script_run(lk->node, SL_SCRIPT_COMMIT, kv.n, kv.keys, kv.lens, 3, args, arg_lens, &r, lk->stats, err);
-    if (rc == SL_OK) {
-        rc = sl_decode_commit(r, ok, fence, err);
+    if (lk_quorum(lk)) {
+        redisReply *replies[SL_MAX_NODES];
+        size_t answered, i, yes = 0;
+        rc = lk_run_all(lk, SL_SCRIPT_COMMIT, &kv, 3, args, arg_lens, replies, &answered, err);
+        if (rc == SL_OK) {
+            *fence = 0;
+            for (i = 0; i < lk->topo->n_nodes; i++) {
+                int one = 0;
+                int64_t f = 0;
+                if (replies[i] && sl_decode_commit(replies[i], &one, &f, NULL) == SL_OK && one) {
+                    yes++;
+                    *fence = f > *fence ? f : *fence;
+                }
+            }
+            *ok = yes >= sl_topology_majority(lk->topo);
+            free_replies(replies, lk->topo->n_nodes);
+        }
+    } else {
+        rc = lk_run(lk, keys, SL_SCRIPT_COMMIT, &kv, 3, args, arg_lens, &r, err);
+        if (rc == SL_OK) {
+            rc = sl_decode_commit(r, ok, fence, err);
+        }
     }
     if (rc == SL_OK) {
         if (*ok) {
@@ -357,7 +643,8 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
 sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *owner, size_t owner_len,
                           long *released, sl_error *err)
 {
-    const char *extra[1] = {lk->active_key};
+    aux_keys aux;
+    const char *extra[1] = {aux.active};
     const char *args[1] = {owner};
     size_t arg_lens[1] = {owner_len};
     key_vec kv;
@@ -365,13 +652,32 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
     int64_t n = 0;
     sl_status rc;
 
+    if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
+        return rc;
+    }
     if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
-    rc = sl_script_run(lk->node, SL_SCRIPT_RELEASE, kv.n, kv.keys, kv.lens, 1, args, arg_lens, &r, lk->stats,
-                       err);
-    if (rc == SL_OK) {
-        rc = sl_decode_integer(r, &n, err);
+    if (lk_quorum(lk)) {
+        /* Release wherever it is held; a minority of dead nodes does not
+         * matter, their holds expire. */
+        redisReply *replies[SL_MAX_NODES];
+        size_t answered, i;
+        rc = lk_run_all(lk, SL_SCRIPT_RELEASE, &kv, 1, args, arg_lens, replies, &answered, err);
+        if (rc == SL_OK) {
+            for (i = 0; i < lk->topo->n_nodes; i++) {
+                int64_t one = 0;
+                if (replies[i] && sl_decode_integer(replies[i], &one, NULL) == SL_OK && one > n) {
+                    n = one;
+                }
+            }
+            free_replies(replies, lk->topo->n_nodes);
+        }
+    } else {
+        rc = lk_run(lk, keys, SL_SCRIPT_RELEASE, &kv, 1, args, arg_lens, &r, err);
+        if (rc == SL_OK) {
+            rc = sl_decode_integer(r, &n, err);
+        }
     }
     if (rc == SL_OK) {
         *released = (long)n;
@@ -387,7 +693,8 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
 sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owner, size_t owner_len,
                          int64_t ttl_ms, sl_extend_code *code, int64_t *fence, sl_error *err)
 {
-    const char *extra[1] = {lk->active_key};
+    aux_keys aux;
+    const char *extra[1] = {aux.active};
     char ttl[24];
     const char *args[2] = {owner, ttl};
     size_t arg_lens[2];
@@ -398,12 +705,44 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
     snprintf(ttl, sizeof(ttl), "%" PRId64, ttl_ms);
     arg_lens[0] = owner_len;
     arg_lens[1] = strlen(ttl);
+    if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
+        return rc;
+    }
     if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
-    rc = sl_script_run(lk->node, SL_SCRIPT_EXTEND, kv.n, kv.keys, kv.lens, 2, args, arg_lens, &r, lk->stats, err);
-    if (rc == SL_OK) {
-        rc = sl_decode_extend(r, code, fence, err);
+    if (lk_quorum(lk)) {
+        redisReply *replies[SL_MAX_NODES];
+        size_t answered, i, yes = 0, taken = 0;
+        int64_t start = mono_ms();
+        rc = lk_run_all(lk, SL_SCRIPT_EXTEND, &kv, 2, args, arg_lens, replies, &answered, err);
+        if (rc == SL_OK) {
+            *fence = 0;
+            for (i = 0; i < lk->topo->n_nodes; i++) {
+                sl_extend_code one;
+                int64_t f = 0;
+                if (replies[i] && sl_decode_extend(replies[i], &one, &f, NULL) == SL_OK) {
+                    if (one == SL_EXTEND_OK) {
+                        yes++;
+                        *fence = f > *fence ? f : *fence;
+                    } else if (one == SL_EXTEND_TAKEN) {
+                        taken++;
+                    }
+                }
+            }
+            free_replies(replies, lk->topo->n_nodes);
+            if (yes >= sl_topology_majority(lk->topo) &&
+                ttl_ms - (mono_ms() - start) - (int64_t)((double)ttl_ms * lk->topo->drift_factor) - 2 > 0) {
+                *code = SL_EXTEND_OK;
+            } else {
+                *code = taken ? SL_EXTEND_TAKEN : SL_EXTEND_LOST;
+            }
+        }
+    } else {
+        rc = lk_run(lk, keys, SL_SCRIPT_EXTEND, &kv, 2, args, arg_lens, &r, err);
+        if (rc == SL_OK) {
+            rc = sl_decode_extend(r, code, fence, err);
+        }
     }
     if (rc == SL_OK) {
         if (*code == SL_EXTEND_OK) {
@@ -424,14 +763,35 @@ sl_status sl_lock_validate(sl_locker *lk, const sl_keylist *keys, const char *ow
 {
     const char *args[1] = {owner};
     size_t arg_lens[1] = {owner_len};
+    aux_keys aux;
+    key_vec kv;
     redisReply *r = NULL;
     int64_t v = 0;
     sl_status rc;
 
-    rc = sl_script_run(lk->node, SL_SCRIPT_VALIDATE, keys->count, (const char *const *)keys->keys, keys->lens, 1,
-                       args, arg_lens, &r, lk->stats, err);
-    if (rc == SL_OK) {
-        rc = sl_decode_integer(r, &v, err);
+    if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
+        return rc;
+    }
+    kv.keys = (const char **)keys->keys;
+    kv.lens = keys->lens;
+    kv.n = keys->count;
+    if (lk_quorum(lk)) {
+        redisReply *replies[SL_MAX_NODES];
+        size_t answered, i, yes = 0;
+        rc = lk_run_all(lk, SL_SCRIPT_VALIDATE, &kv, 1, args, arg_lens, replies, &answered, err);
+        if (rc == SL_OK) {
+            for (i = 0; i < lk->topo->n_nodes; i++) {
+                int64_t one = 0;
+                yes += replies[i] && sl_decode_integer(replies[i], &one, NULL) == SL_OK && one == 1;
+            }
+            free_replies(replies, lk->topo->n_nodes);
+            v = yes >= sl_topology_majority(lk->topo);
+        }
+    } else {
+        rc = lk_run(lk, keys, SL_SCRIPT_VALIDATE, &kv, 1, args, arg_lens, &r, err);
+        if (rc == SL_OK) {
+            rc = sl_decode_integer(r, &v, err);
+        }
     }
     if (rc == SL_OK) {
         *valid = v == 1;
@@ -447,17 +807,96 @@ sl_status sl_lock_validate(sl_locker *lk, const sl_keylist *keys, const char *ow
 
 sl_status sl_lock_status(sl_locker *lk, const sl_keylist *keys, sl_status_result *res, sl_error *err)
 {
+    aux_keys aux;
+    key_vec kv;
     redisReply *r = NULL;
     sl_status rc;
 
-    rc = sl_script_run(lk->node, SL_SCRIPT_STATUS, keys->count, (const char *const *)keys->keys, keys->lens, 0,
-                       NULL, NULL, &r, lk->stats, err);
-    if (rc == SL_OK) {
-        rc = sl_decode_status(r, res, err);
+    if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
+        return rc;
+    }
+    kv.keys = (const char **)keys->keys;
+    kv.lens = keys->lens;
+    kv.n = keys->count;
+    if (lk_quorum(lk)) {
+        redisReply *replies[SL_MAX_NODES];
+        size_t answered, i, locked = 0, booked = 0;
+        rc = lk_run_all(lk, SL_SCRIPT_STATUS, &kv, 0, NULL, NULL, replies, &answered, err);
+        if (rc == SL_OK) {
+            res->ttl_ms = -1;
+            for (i = 0; i < lk->topo->n_nodes; i++) {
+                sl_status_result one;
+                if (replies[i] && sl_decode_status(replies[i], &one, NULL) == SL_OK && one.locked) {
+                    locked++;
+                    booked += one.booked;
+                    res->ttl_ms = one.ttl_ms > res->ttl_ms ? one.ttl_ms : res->ttl_ms;
+                }
+            }
+            free_replies(replies, lk->topo->n_nodes);
+            res->locked = locked >= sl_topology_majority(lk->topo);
+            res->booked = booked >= sl_topology_majority(lk->topo);
+        }
+    } else {
+        rc = lk_run(lk, keys, SL_SCRIPT_STATUS, &kv, 0, NULL, NULL, &r, err);
+        if (rc == SL_OK) {
+            rc = sl_decode_status(r, res, err);
+        }
     }
     if (r) {
         freeReplyObject(r);
     }
+    return rc;
+}
+
+/* Cluster mode: the per-company indexes on one node, found with SCAN. */
+static sl_status count_tagged_node(sl_locker *lk, sl_node *node, int64_t *count, sl_error *err)
+{
+    char cursor[32] = "0", match[SL_PREFIX_MAX + 16];
+    const char *argv[6] = {"SCAN", cursor, "MATCH", match, "COUNT", "1000"};
+    size_t lens[6];
+    sl_status rc;
+
+    snprintf(match, sizeof(match), "%s:{c*}:active", lk->prefix);
+    lens[2] = 5;
+    lens[3] = strlen(match);
+    lens[0] = 4;
+    lens[4] = 5;
+    lens[5] = 4;
+    do {
+        redisReply *r = NULL;
+        size_t i;
+
+        lens[1] = strlen(cursor);
+        rc = sl_node_command(node, 6, argv, lens, &r, err);
+        if (rc != SL_OK || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+            r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY) {
+            if (r) {
+                freeReplyObject(r);
+            }
+            if (rc == SL_OK) {
+                sl_error_set(err, SL_ERR_PROTOCOL, "unexpected reply to SCAN");
+                rc = SL_ERR_PROTOCOL;
+            }
+            return rc == SL_ERR_REPLY ? err->code : rc;
+        }
+        snprintf(cursor, sizeof(cursor), "%.*s", (int)r->element[0]->len, r->element[0]->str);
+        for (i = 0; i < r->element[1]->elements && rc == SL_OK; i++) {
+            const redisReply *k = r->element[1]->element[i];
+            const char *keys[1] = {k->str};
+            size_t klen[1] = {k->len};
+            redisReply *c = NULL;
+            int64_t one = 0;
+
+            rc = sl_script_run(node, SL_SCRIPT_COUNT, 1, keys, klen, 0, NULL, NULL, &c, lk->stats, err);
+            if (rc == SL_OK && (rc = sl_decode_integer(c, &one, err)) == SL_OK) {
+                *count += one;
+            }
+            if (c) {
+                freeReplyObject(c);
+            }
+        }
+        freeReplyObject(r);
+    } while (rc == SL_OK && strcmp(cursor, "0") != 0);
     return rc;
 }
 
@@ -468,8 +907,37 @@ sl_status sl_lock_count(sl_locker *lk, int64_t *count, sl_error *err)
     redisReply *r = NULL;
     sl_status rc;
 
+    *count = 0;
     lens[0] = strlen(lk->active_key);
-    rc = sl_script_run(lk->node, SL_SCRIPT_COUNT, 1, keys, lens, 0, NULL, NULL, &r, lk->stats, err);
+    if (lk->tagged) {
+        sl_node *masters[SL_MAX_NODES];
+        size_t n = 0, i;
+
+        if ((rc = sl_topology_masters(lk->topo, masters, &n, err)) != SL_OK) {
+            return rc;
+        }
+        for (i = 0; i < n && rc == SL_OK; i++) {
+            rc = count_tagged_node(lk, masters[i], count, err);
+        }
+        return rc;
+    }
+    if (lk_quorum(lk)) {
+        redisReply *replies[SL_MAX_NODES];
+        key_vec kv = {keys, lens, 1};
+        size_t answered, i;
+        rc = lk_run_all(lk, SL_SCRIPT_COUNT, &kv, 0, NULL, NULL, replies, &answered, err);
+        if (rc == SL_OK) {
+            for (i = 0; i < lk->topo->n_nodes; i++) {
+                int64_t one = 0;
+                if (replies[i] && sl_decode_integer(replies[i], &one, NULL) == SL_OK && one > *count) {
+                    *count = one;
+                }
+            }
+            free_replies(replies, lk->topo->n_nodes);
+        }
+        return rc;
+    }
+    rc = sl_topology_run(lk->topo, keys[0], lens[0], SL_SCRIPT_COUNT, 1, keys, lens, 0, NULL, NULL, &r, err);
     if (rc == SL_OK) {
         rc = sl_decode_integer(r, count, err);
     }

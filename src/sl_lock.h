@@ -13,6 +13,7 @@
 #include "sl_key.h"
 #include "sl_scripts.h"
 #include "sl_stats.h"
+#include "sl_topology.h"
 
 #define SL_OWNER_MAX 128
 #define SL_TOKEN_LEN 32 /* hex chars of a generated owner */
@@ -21,9 +22,10 @@
 #define SL_DEFAULT_TTL 300
 
 typedef struct {
-    sl_node *node;
+    sl_topology *topo;
+    int tagged;     /* keys carry the company as a Cluster hash tag */
     char prefix[SL_PREFIX_MAX + 1];
-    char fence_key[SL_PREFIX_MAX + 8];
+    char fence_key[SL_PREFIX_MAX + 8];  /* untagged mode */
     char active_key[SL_PREFIX_MAX + 8];
     sl_stats *stats;
 } sl_locker;
@@ -65,7 +67,7 @@ typedef int (*sl_random_fn)(void *buf, size_t len);
 sl_status sl_owner_generate(char out[SL_TOKEN_LEN + 1], sl_random_fn random, sl_error *err);
 
 /* prefix must have passed sl_prefix_check. */
-void sl_locker_init(sl_locker *lk, sl_node *node, const char *prefix, sl_stats *stats);
+void sl_locker_init(sl_locker *lk, sl_topology *topo, const char *prefix, int tagged, sl_stats *stats);
 
 /* keys are cut into n_groups candidates of group_sizes[i] keys each. */
 sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *group_sizes, size_t n_groups,
