@@ -187,11 +187,7 @@ final class AvailabilityWithLock
 
     private static function ini(string $name): ?string
     {
-        $v = ini_get($name);
-        if ($v === false) {
-            $v = get_cfg_var($name);
-        }
-        return is_string($v) ? $v : null;
+        return SlotLockPolyfillIni::get($name);
     }
 
     private static function enabled(): bool

@@ -522,11 +522,7 @@ final class SlotLockService
     /** An INI value: the extension's (when it registered them) or one given with -d / php.ini. */
     private static function ini(string $name): ?string
     {
-        $v = ini_get($name);
-        if ($v === false) {
-            $v = get_cfg_var($name);
-        }
-        return is_string($v) ? $v : null;
+        return SlotLockPolyfillIni::get($name);
     }
 
     private static function iniInt(string $name, int $default, int $min, int $max): int
