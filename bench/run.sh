@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench/run.sh: slotlock against its peers on one local Redis (see bench/README.md).
+#
+#   bench/run.sh [--quick] [--rounds N] [--duration SEC] [--tp-duration SEC]
+#                [--cg-ops N] [--mem-ops N] [--only pair,segments,anyof,request,throughput,cpu,memory]
+#                [--out DIR] [--keep]
+#
+# Redis: SLOTLOCK_TEST_HOST / SLOTLOCK_TEST_PORT (./dev bench sets them); when
+# unset, a throw-away redis-server on a free port, stopped at exit.
+# Extension: SLOTLOCK_EXT_SO, else modules/slotlock.so (copied first, so a
+# rebuild during the run cannot pull it from under the workers).
+# Writes bench/results/{latest.txt,bench.csv,raw.csv,cpu.csv,memory.csv,bench.png,throughput.png}.
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH/.." && pwd)
+ARGS=("$@")
+
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+say() { printf '==> %s\n' "$*" >&2; }
+
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+QUICK=0 KEEP=0 OUT=$BENCH/results
+PASS=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --quick) QUICK=1; PASS+=(--quick) ;;
+        --rounds|--duration|--warmup|--tp-duration|--tp-procs|--cg-ops|--cg-peers|--mem-ops|--only)
+            [[ $# -ge 2 ]] || die "$1 needs a value"
+            PASS+=("$1" "$2"); shift ;;
+        --out) [[ $# -ge 2 ]] || die "--out needs a value"; OUT=$2; shift ;;
+        --keep) KEEP=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option $1" ;;
+    esac
+    shift
+done
+
+PHP=$(command -v php8.2 || command -v php) || die "php not found (./dev deps)"
+command -v cc >/dev/null || die "cc not found"
+pkg-config --exists hiredis || die "hiredis not found (apt-get install libhiredis-dev)"
+"$PHP" -r 'exit(extension_loaded("redis") && extension_loaded("pcntl") ? 0 : 1);' \
+    || die "php needs the redis and pcntl extensions (apt-get install php-redis)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/slotlock-bench.XXXXXX")
+REDIS_PID=
+cleanup() {
+    if [[ -n "$REDIS_PID" ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
+        kill "$REDIS_PID" 2>/dev/null || true
+        wait "$REDIS_PID" 2>/dev/null || true
+    fi
+    if [[ $KEEP -eq 1 ]]; then
+        say "work files kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- the extension, a private copy --------------------------------------
+EXT=${SLOTLOCK_EXT_SO:-$ROOT/modules/slotlock.so}
+[[ -f "$EXT" ]] || die "$EXT not found: run ./dev build first"
+cp "$EXT" "$WORK/slotlock.so"
+"$PHP" -d "extension=$WORK/slotlock.so" -r 'exit(class_exists("SlotLockService") ? 0 : 1);' \
+    || die "$EXT does not load"
+
+# ---- the C floor, built from the extension's own scripts ----------------
+say "building hiredis_floor"
+# shellcheck disable=SC2046
+cc -O2 -std=gnu99 -I"$ROOT/src" "$BENCH/hiredis_floor.c" "$ROOT/src/sl_scripts.c" "$ROOT/src/sl_sha1.c" \
+    $(pkg-config --cflags --libs hiredis) -o "$WORK/hiredis_floor" || die "could not build hiredis_floor"
+
+# ---- Redis ---------------------------------------------------------------
+if [[ -n "${SLOTLOCK_TEST_PORT:-}" ]]; then
+    HOST=${SLOTLOCK_TEST_HOST:-127.0.0.1}
+    PORT=$SLOTLOCK_TEST_PORT
+    REDIS_NOTE="given by SLOTLOCK_TEST_HOST/PORT"
+else
+    command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+    HOST=127.0.0.1
+    for _ in $(seq 1 20); do
+        PORT=$(( 20000 + RANDOM % 40000 ))
+        (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && continue   # taken
+        redis-server --bind 127.0.0.1 --port "$PORT" --save '' --appendonly no --daemonize no \
+            --dir "$WORK" --logfile "$WORK/redis.log" </dev/null >/dev/null 2>&1 &
+        REDIS_PID=$!
+        for _ in $(seq 1 50); do
+            [[ "$(redis-cli -h 127.0.0.1 -p "$PORT" ping 2>/dev/null)" == PONG ]] && break 2
+            kill -0 "$REDIS_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$REDIS_PID" 2>/dev/null || true
+        wait "$REDIS_PID" 2>/dev/null || true
+        REDIS_PID=
+    done
+    [[ -n "$REDIS_PID" ]] || die "could not start redis-server"
+    REDIS_NOTE="throw-away redis-server --port $PORT --save ''"
+fi
+redis-cli -h "$HOST" -p "$PORT" ping >/dev/null 2>&1 || die "no Redis at $HOST:$PORT"
+say "Redis at $HOST:$PORT ($REDIS_NOTE)"
+
+# ---- run -----------------------------------------------------------------
+mkdir -p "$OUT"
+CMD="bench/run.sh${ARGS[*]:+ ${ARGS[*]}}"
+[[ -n "${SLOTLOCK_TEST_PORT:-}" ]] && CMD="$CMD  (Redis from SLOTLOCK_TEST_PORT, e.g. ./dev bench)"
+START=$SECONDS
+"$PHP" "$BENCH/lib/bench.php" --php "$PHP" --ext "$WORK/slotlock.so" --floor "$WORK/hiredis_floor" \
+    --host "$HOST" --port "$PORT" --out "$OUT" --work "$WORK" --command "$CMD" ${PASS[@]+"${PASS[@]}"}
+
+# ---- charts --------------------------------------------------------------
+if command -v gnuplot >/dev/null; then
+    read -r NCOL NTP <"$WORK/columns"
+    SUB=$(sed "s/'//g" "$WORK/title")
+    gnuplot -e "work='$WORK'; out='$OUT'; ncol=$NCOL; ntp=$NTP; subtitle='$SUB'" "$BENCH/plot.gp" \
+        && say "charts: $OUT/bench.png $OUT/throughput.png" || say "gnuplot failed: no charts"
+else
+    say "gnuplot not found (apt-get install gnuplot-nox): no charts"
+fi
+say "results: $OUT/latest.txt (+ .csv) after $((SECONDS - START)) s"
