@@ -586,7 +586,7 @@ function main(array $argv): int
         return 2;
     }
     $impl = extension_loaded('slotlock') ? 'slotlock extension ' . phpversion('slotlock')
-        : (class_exists('SlotLockService') ? 'SlotLockService from PHP code (not the extension)' : 'none');
+        : (class_exists('SlotLockService') ? 'slotlock polyfill (PHP, not the extension)' : 'no SlotLockService');
 
     try {
         $r = redis_connect($o);
