@@ -846,6 +846,20 @@ static void keys_to_php(const sl_keylist *keys, size_t from, size_t to, zval *ar
     free(joined);
 }
 
+/* A lock (object or handle) and the owner claiming it: keys, or an exception. */
+static bool arg_lock_owner(slotlock_service_obj *intern, zend_object *lock_obj, zend_string *lock_str,
+                           zend_string *owner, sl_keylist *keys)
+{
+    sl_error err;
+
+    sl_keylist_init(keys);
+    if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
+        slotlock_throw(&err);
+        return false;
+    }
+    return arg_handle(intern, lock_obj, lock_str, keys);
+}
+
 /* ---- Events ------------------------------------------------------------- */
 
 void slotlock_service_emit(slotlock_service_obj *intern, const char *event, const sl_keylist *keys,
@@ -1186,13 +1200,7 @@ PHP_METHOD(SlotLockService, validate)
     ZEND_PARSE_PARAMETERS_END();
     SERVICE_FETCH(intern);
 
-    sl_keylist_init(&keys);
-    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
-        RETURN_THROWS();
-    }
-    if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
-        sl_keylist_free(&keys);
-        slotlock_throw(&err);
+    if (!arg_lock_owner(intern, lock_obj, lock_str, owner, &keys)) {
         RETURN_THROWS();
     }
     if (sl_lock_validate(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), &valid, &err) != SL_OK) {
@@ -1217,13 +1225,7 @@ PHP_METHOD(SlotLockService, release)
     ZEND_PARSE_PARAMETERS_END();
     SERVICE_FETCH(intern);
 
-    sl_keylist_init(&keys);
-    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
-        RETURN_THROWS();
-    }
-    if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
-        sl_keylist_free(&keys);
-        slotlock_throw(&err);
+    if (!arg_lock_owner(intern, lock_obj, lock_str, owner, &keys)) {
         RETURN_THROWS();
     }
     if (slotlock_service_release(intern, &keys, owner, &released, &err) != SL_OK) {
@@ -1259,13 +1261,7 @@ PHP_METHOD(SlotLockService, extend)
     if (!arg_ttl(intern, ttl, ttl_null, &ttl_ms)) {
         RETURN_THROWS();
     }
-    sl_keylist_init(&keys);
-    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
-        RETURN_THROWS();
-    }
-    if (sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
-        sl_keylist_free(&keys);
-        slotlock_throw(&err);
+    if (!arg_lock_owner(intern, lock_obj, lock_str, owner, &keys)) {
         RETURN_THROWS();
     }
     if (sl_lock_extend(&intern->locker, &keys, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, &code, &fence, &err) !=
@@ -1546,7 +1542,6 @@ PHP_METHOD(SlotLockService, commit)
     bool ttl_null = true;
     sl_keylist keys;
     sl_error err;
-    int64_t ttl_ms;
     int ok = 0;
 
     LOCK_AND_OWNER_ARGS(2, 4)
@@ -1559,18 +1554,15 @@ PHP_METHOD(SlotLockService, commit)
     if (ttl_null) {
         ttl = intern->booked_ttl;
     }
-    if (sl_ttl_check(ttl, "$ttl", &err) != SL_OK || sl_owner_check(ZSTR_VAL(owner), ZSTR_LEN(owner), &err) != SL_OK) {
+    if (sl_ttl_check(ttl, "$ttl", &err) != SL_OK) {
         slotlock_throw(&err);
         RETURN_THROWS();
     }
-    ttl_ms = (int64_t)ttl * 1000;
-    (void)ttl_ms;
     if (booking_id && (ZSTR_LEN(booking_id) > SL_BOOKING_ID_MAX || memchr(ZSTR_VAL(booking_id), '\0', ZSTR_LEN(booking_id)))) {
         zend_value_error("$bookingId must be at most %d bytes without NUL bytes", SL_BOOKING_ID_MAX);
         RETURN_THROWS();
     }
-    sl_keylist_init(&keys);
-    if (!arg_handle(intern, lock_obj, lock_str, &keys)) {
+    if (!arg_lock_owner(intern, lock_obj, lock_str, owner, &keys)) {
         RETURN_THROWS();
     }
     if (slotlock_service_commit(intern, &keys, owner, booking_id, ttl, &ok, &err) != SL_OK) {
