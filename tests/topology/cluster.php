@@ -344,4 +344,46 @@ tl_section('race: 16 workers x 100 units over 20 companies', function () use ($o
     tl_same($r['booked_keys'], $svc->activeLocks(), 'activeLocks() after the race: every booked key');
 });
 
+tl_section('credentials apply to every node', function () use ($opts, $raw, $T0) {
+    foreach ($raw as $r) {
+        $r->rawCommand('ACL', 'SETUSER', 'sltopo', 'on', '>pw-user', '~*', '+@all');
+        $r->rawCommand('CONFIG', 'SET', 'requirepass', 'pw-default');   /* existing connections stay authenticated */
+    }
+    try {
+        foreach ([
+            'password' => ['password' => 'pw-default'],
+            'username + password' => ['username' => 'sltopo', 'password' => 'pw-user'],
+        ] as $what => $cred) {
+            $svc = new SlotLockService($cred + $opts + ['persistent' => false]);
+            $n = 0;
+            foreach ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as $c) {     /* companies on every master */
+                $l = $svc->acquire($c, 60, $T0, 'auth');
+                $n += $l instanceof SlotLock && $svc->release($l, 'auth') ? 1 : 0;
+            }
+            tl_same(10, $n, "$what: acquire() and release() on every master");
+            tl_check($svc->activeLocks() >= 0, "$what: activeLocks() (every master)");
+        }
+        $svc = new SlotLockService(['password' => 'wrong'] + $opts + ['persistent' => false]);
+        try {
+            $svc->acquire(1, 60, $T0, 'auth');
+            tl_check(false, 'a wrong password: SlotLockConnectionException', 'no exception');
+        } catch (Throwable $e) {
+            tl_check($e instanceof SlotLockConnectionException && !str_contains($e->getMessage(), 'wrong'),
+                'a wrong password: SlotLockConnectionException, the password not in the message', tl_show($e));
+        }
+        $svc = new SlotLockService($opts + ['persistent' => false]);
+        try {
+            $svc->acquire(1, 60, $T0, 'auth');
+            tl_check(false, 'no password: SlotLockConnectionException (NOAUTH)', 'no exception');
+        } catch (Throwable $e) {
+            tl_check($e instanceof SlotLockConnectionException, 'no password: SlotLockConnectionException (NOAUTH)', tl_show($e));
+        }
+    } finally {
+        foreach ($raw as $r) {
+            $r->rawCommand('CONFIG', 'SET', 'requirepass', '');
+            $r->rawCommand('ACL', 'DELUSER', 'sltopo');
+        }
+    }
+});
+
 tl_done();

@@ -132,7 +132,7 @@ $down = $ports[1];
 $alive = $ports[0];
 $stageA = null;
 
-tl_section('one master frozen (SIGSTOP)', function () use ($svc, $frozen, $alive, $down, &$stageA) {
+tl_section('one master frozen (SIGSTOP)', function () use ($svc, $opts, $frozen, $alive, $down, &$stageA) {
     tl_freeze($frozen);
     tl_info("froze 127.0.0.1:$frozen");
     $up = [$alive, $down];
@@ -161,6 +161,23 @@ tl_section('one master frozen (SIGSTOP)', function () use ($svc, $frozen, $alive
     $e = $svc->extend($l, 'a', 300);
     $pttl = array_map(fn ($p) => tl_redis("127.0.0.1:$p")->pTtl($l->key), $up);
     tl_check($e instanceof SlotLock && min($pttl) > 250000, 'extend() with 2 of 3: TTL reset on both', tl_show($pttl));
+    /* Redlock: an acquire that took longer than the TTL has no validity left: no lock */
+    $slow = new SlotLockService(['timeout' => 1.2, 'ttl' => 1] + $opts);
+    $t0 = microtime(true);
+    try {
+        $x = $slow->acquire(2, 39, tl_start(600), 'slow');
+    } catch (SlotLockException $e) {
+        $x = $e;
+    }
+    $dt = microtime(true) - $t0;
+    tl_info(sprintf('ttl 1 s, timeout 1.2 s, one master frozen: %s after %.3f s', tl_show($x), $dt));
+    tl_check(!($x instanceof SlotLock) || q_exp($x) > microtime(true),
+        'an acquire that outlasted the TTL gives no lock (or one still valid)', tl_show($x));
+    tl_check(!($x instanceof SlotLock) || $x->expiresAt > new DateTimeImmutable(), 'no lock already expired on return');
+    $k = $svc->key(2, 39, tl_start(600));
+    tl_check($x instanceof SlotLock || array_values(q_owners($k, $up)) === [null, null],
+        'and what it took on the nodes that answered was released', tl_show(q_owners($k, $up)));
+
     $l2 = $svc->acquireSegments(2, [[32, tl_start(600)], [33, tl_start(630)]], 'a');
     tl_check($l2 instanceof SlotLock && q_on($l2, $up), 'acquireSegments() with 2 of 3', tl_show($l2));
     tl_same(true, $l2 && $svc->release($l2, 'a'), 'release() with 2 of 3');
@@ -201,6 +218,13 @@ tl_section('a second master down (SHUTDOWN SAVE), the first still frozen', funct
         'acquireSegments() with 1 of 3: no lock, no partial hold');
     if ($stageA) {
         try {
+            $h = $svc->acquire(2, 31, tl_start(600), 'b');
+        } catch (SlotLockException $e) {
+            $h = $e;
+        }
+        tl_info('acquire() of a slot held by another owner, with 1 of 3 answering: ' . tl_show($h));
+        tl_check(!($h instanceof SlotLock), 'acquire() of a held slot with 1 of 3: no lock', tl_show($h));
+        try {
             $v = $svc->validate($stageA, 'a');
         } catch (SlotLockException $e) {
             $v = $e;
@@ -236,6 +260,35 @@ tl_section('race with one master down (connection refused)', function () use ($o
     q_next_holder($svc, 'one down');
     tl_check(tl_ctl('restart', $frozen), "restarted 127.0.0.1:$frozen");
     q_next_holder($svc, 'all up again');
+});
+
+tl_section('credentials apply to every node', function () use ($opts, $ports, $dsns) {
+    foreach ($ports as $p) {
+        tl_redis("127.0.0.1:$p")->rawCommand('CONFIG', 'SET', 'requirepass', 'pw-q');
+    }
+    try {
+        $svc = new SlotLockService(['password' => 'pw-q', 'persistent' => false] + $opts);
+        $l = $svc->acquire(6, 31, tl_start(600), 'auth');
+        tl_check($l instanceof SlotLock && $svc->release($l, 'auth'), "the 'password' option: acquire() and release() on all 3", tl_show($l));
+        $o = $opts;
+        $o['nodes'] = array_map(fn ($d) => str_replace('redis://', 'redis://:pw-q@', $d), $dsns);
+        $svc = new SlotLockService($o + ['persistent' => false]);
+        $l = $svc->acquire(6, 32, tl_start(600), 'auth');
+        tl_check($l instanceof SlotLock && $svc->release($l, 'auth'), 'passwords in the node DSNs: acquire() and release()', tl_show($l));
+        $svc = new SlotLockService(['persistent' => false] + $opts);
+        try {
+            $x = $svc->acquire(6, 33, tl_start(600), 'auth');
+            tl_check(false, 'no password: SlotLockConnectionException', tl_show($x));
+        } catch (Throwable $e) {
+            tl_check($e instanceof SlotLockConnectionException, 'no password: SlotLockConnectionException', tl_show($e));
+        }
+    } finally {
+        foreach ($ports as $p) {
+            $r = tl_redis("127.0.0.1:$p");
+            $r->auth('pw-q');
+            $r->rawCommand('CONFIG', 'SET', 'requirepass', '');
+        }
+    }
 });
 
 tl_section('fences', function () {
