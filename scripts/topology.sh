@@ -8,7 +8,7 @@
 #
 # CLI (the servers outlive the command; stop them with `stop`):
 #
-#   eval "$(scripts/topology.sh start cluster|sentinel|quorum|single)"
+#   eval "$(scripts/topology.sh start cluster|cluster-replicas|sentinel|quorum|single)"
 #   scripts/topology.sh stop DIR            stop every server of DIR and remove it
 #   scripts/topology.sh env DIR             print the export lines again
 #   scripts/topology.sh kill DIR PORT       SIGKILL the server on PORT (it stays stopped)
@@ -21,6 +21,8 @@
 #   all       SLOTLOCK_TOPOLOGY_MODE, SLOTLOCK_TOPOLOGY_DIR
 #   cluster   SLOTLOCK_CLUSTER="127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3" (3 masters, all
 #             16384 slots, cluster_state:ok on every node), SLOTLOCK_CLUSTER_PIDS (same order)
+#   cluster-replicas  the same with one replica per master (6 nodes in SLOTLOCK_CLUSTER,
+#             every replica's link up), for failover tests
 #   sentinel  SLOTLOCK_SENTINEL="127.0.0.1:S1,127.0.0.1:S2,127.0.0.1:S3",
 #             SLOTLOCK_SENTINEL_MASTER=mymaster (quorum 2, down-after 1000 ms,
 #             failover-timeout 3000 ms), SLOTLOCK_SENTINEL_MASTER_ADDR/_PID,
@@ -30,7 +32,8 @@
 #   single    SLOTLOCK_SINGLE="redis://127.0.0.1:P", SLOTLOCK_SINGLE_PID
 #
 # DIR holds one sub-dir per server (port, pid, cmd, redis.log) and `env` (the export lines).
-# SLOTLOCK_TOPOLOGY_WAIT (seconds, default 20) bounds every wait.
+# SLOTLOCK_TOPOLOGY_WAIT (seconds, default 20) bounds every wait;
+# SLOTLOCK_TOPOLOGY_NODE_TIMEOUT (ms, default 3000) is the cluster-node-timeout.
 
 _sltopo_self=${BASH_SOURCE[0]}
 _sltopo_root=$(cd "$(dirname "$_sltopo_self")/.." && pwd)
@@ -184,17 +187,19 @@ _sltopo_start_quorum() {
     _sltopo_env "$dir" SLOTLOCK_QUORUM "$ports" SLOTLOCK_QUORUM_PIDS "$(_sltopo_pids "$dir" q1 q2 q3)"
 }
 
+# _sltopo_start_cluster DIR [REPLICAS]: 3 masters, each with REPLICAS replicas (0 or 1).
 _sltopo_start_cluster() {
-    local dir=$1 n p ports=() addrs deadline ok out
-    for n in c1 c2 c3; do
+    local dir=$1 replicas=${2:-0} n p ports=() addrs deadline ok out names=(c1 c2 c3) create=()
+    (( replicas > 0 )) && names=(c1 c2 c3 c4 c5 c6)
+    for n in "${names[@]}"; do
         _sltopo_server "$dir" "$n" "${_SLTOPO_DATA_ARGS[@]}" \
             --cluster-enabled yes --cluster-config-file nodes.conf --cluster-port @BUS@ \
-            --cluster-node-timeout 3000 --appendonly no || return 1
+            --cluster-node-timeout "${SLOTLOCK_TOPOLOGY_NODE_TIMEOUT:-3000}" || return 1
     done
-    read -r -a ports <<<"$(_sltopo_ports "$dir" c1 c2 c3)"
-    if ! out=$(timeout "$(_sltopo_wait)" redis-cli --cluster create \
-            "127.0.0.1:${ports[0]}" "127.0.0.1:${ports[1]}" "127.0.0.1:${ports[2]}" \
-            --cluster-replicas 0 --cluster-yes </dev/null 2>&1); then
+    read -r -a ports <<<"$(_sltopo_ports "$dir" "${names[@]}")"
+    for p in "${ports[@]}"; do create+=("127.0.0.1:$p"); done
+    if ! out=$(timeout "$(_sltopo_wait)" redis-cli --cluster create "${create[@]}" \
+            --cluster-replicas "$replicas" --cluster-yes </dev/null 2>&1); then
         _sltopo_err "redis-cli --cluster create failed:"
         printf '%s\n' "$out" | tail -n 20 >&2
         return 1
@@ -207,7 +212,10 @@ _sltopo_start_cluster() {
         for p in "${ports[@]}"; do
             out=$(_sltopo_cli "$p" cluster info)
             [[ "$out" == *cluster_state:ok* && "$out" == *cluster_slots_assigned:16384* \
-               && "$out" == *cluster_known_nodes:3* && "$out" == *cluster_size:3* ]] || { ok=0; break; }
+               && "$out" == *"cluster_known_nodes:${#ports[@]}"* && "$out" == *cluster_size:3* ]] || { ok=0; break; }
+            # a replica: its link to the master is up
+            out=$(_sltopo_cli "$p" info replication)
+            [[ "$out" != *role:slave* || "$out" == *master_link_status:up* ]] || { ok=0; break; }
         done
         (( ok )) && break
         if (( SECONDS >= deadline )); then
@@ -218,8 +226,10 @@ _sltopo_start_cluster() {
         sleep 0.1
     done
     addrs=$(printf '127.0.0.1:%s,' "${ports[@]}")
-    _sltopo_env "$dir" SLOTLOCK_CLUSTER "${addrs%,}" SLOTLOCK_CLUSTER_PIDS "$(_sltopo_pids "$dir" c1 c2 c3)"
+    _sltopo_env "$dir" SLOTLOCK_CLUSTER "${addrs%,}" SLOTLOCK_CLUSTER_PIDS "$(_sltopo_pids "$dir" "${names[@]}")"
 }
+
+_sltopo_start_cluster-replicas() { _sltopo_start_cluster "$1" 1; }
 
 _sltopo_start_sentinel() {
     local dir=$1 n pm pr s deadline ok out sports=() addrs
@@ -283,8 +293,8 @@ _sltopo_env() {
 slotlock_topology_start() {
     local mode=${1:-} dir t0=$SECONDS
     case "$mode" in
-        cluster|sentinel|quorum|single) ;;
-        *) _sltopo_err "usage: slotlock_topology_start cluster|sentinel|quorum|single"; return 2 ;;
+        cluster|cluster-replicas|sentinel|quorum|single) ;;
+        *) _sltopo_err "usage: slotlock_topology_start cluster|cluster-replicas|sentinel|quorum|single"; return 2 ;;
     esac
     command -v redis-server >/dev/null || { _sltopo_err "redis-server not found (apt-get install redis-server)"; return 1; }
     command -v redis-cli >/dev/null || { _sltopo_err "redis-cli not found (apt-get install redis-tools)"; return 1; }

@@ -4,7 +4,9 @@
 # tests/topology/<mode>.php against it, and stops it:
 #
 #   cluster   3-master Redis Cluster: hash-tagged keys on the right master, every operation
-#             for 50 companies, activeLocks(), MOVED and ASK, a 16 x 100 race
+#             for 50 companies, activeLocks(), MOVED and ASK, credentials, a 16 x 100 race
+#   cluster_failover  3 masters + 3 replicas: wait_replicas, a master killed (replica takes
+#             over), a race after, the old master rejoins, a master frozen and thawed
 #   sentinel  master + replica + 3 sentinels: discovery, wait_replicas, SENTINEL FAILOVER and
 #             a frozen master (re-discovery, split brain right after), a race
 #   quorum    3 independent masters: keys on all 3, a race, one master frozen, two down (no
@@ -12,7 +14,7 @@
 #
 # Environment: SLOTLOCK_EXT_SO (default modules/slotlock.so), PHP (default php8.2 or php),
 # SLOTLOCK_TOPOLOGY_ONLY="cluster quorum" to run some. Skipped (exit 0) when the module has
-# no SlotLockService::topology(). Exits non-zero when a scenario failed. About 1 minute;
+# no SlotLockService::topology(). Exits non-zero when a scenario failed. About 2 minutes;
 # each scenario is killed after its time limit, the whole suite stays under 4 minutes.
 set -uo pipefail
 
@@ -48,12 +50,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/slotlock-topology-suite.XXXXXX")
 sl_at_exit "rm -rf '$work'"
 cp "$so" "$work/slotlock.so"
 
-declare -A limit=([cluster]=60 [sentinel]=110 [quorum]=50)
+declare -A limit=([cluster]=60 [cluster_failover]=70 [sentinel]=90 [quorum]=50)
+declare -A topo=([cluster]=cluster [cluster_failover]=cluster-replicas [sentinel]=sentinel [quorum]=quorum)
 budget=230                      # seconds for the whole suite, servers included
 t0=$SECONDS
 failed=()
 passed=()
-for mode in ${SLOTLOCK_TOPOLOGY_ONLY:-cluster sentinel quorum}; do
+for mode in ${SLOTLOCK_TOPOLOGY_ONLY:-cluster cluster_failover sentinel quorum}; do
     [[ -f "tests/topology/$mode.php" && -n "${limit[$mode]:-}" ]] || die "unknown scenario $mode"
     left=$(( budget - (SECONDS - t0) ))
     if (( left < 20 )); then
@@ -62,7 +65,7 @@ for mode in ${SLOTLOCK_TOPOLOGY_ONLY:-cluster sentinel quorum}; do
         continue
     fi
     say "$mode: starting the servers"
-    if ! slotlock_topology_start "$mode"; then
+    if ! slotlock_topology_start "${topo[$mode]}"; then
         say "FAIL $mode: the topology did not start"
         failed+=("$mode")
         continue
