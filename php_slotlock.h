@@ -46,6 +46,7 @@ typedef struct {
     zend_string *tz_name;
     zval tz;              /* DateTimeZone of key_timezone, IS_UNDEF until needed */
     zval listener;        /* onEvent() callable, IS_UNDEF when none */
+    zval utc_tpl;         /* UTC zone: a DateTimeImmutable that expiresAt values are cloned from */
     sl_topology topo;
     sl_locker locker;
     zend_object std;
@@ -76,9 +77,10 @@ void slotlock_throw(const sl_error *err);
 /* Adds lock_key, lock_expires_at, lock_ttl and fence of a SlotLock to into. */
 bool slotlock_lock_export(zend_object *lock, HashTable *into);
 
-/* Builds a SlotLock. keys is consumed (its refcount is taken over). */
+/* Builds a SlotLock. keys is consumed (its refcount is taken over). expiresAt is in tz, or a
+ * clone of utc_tpl (a UTC DateTimeImmutable) when that is given. */
 void slotlock_lock_new(zval *rv, zend_string *handle, zval *keys, zend_string *owner, zend_long fence,
-                       int64_t ttl_ms, zend_long candidate, zval *tz);
+                       int64_t ttl_ms, zend_long candidate, zval *tz, zval *utc_tpl);
 
 /* Internal API of SlotLockService, shared with AvailabilityWithLock. Each
  * returns false with an exception thrown. */

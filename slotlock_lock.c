@@ -4,6 +4,7 @@
 #endif
 
 #include <sys/time.h>
+#include <time.h>
 
 #include "php.h"
 #include "ext/date/php_date.h"
@@ -22,6 +23,32 @@ static void lock_prop_set(zend_object *obj, int slot, zval *value)
 }
 
 /* A DateTimeImmutable for Unix time ms in tz (NULL: UTC). */
+/* A DateTimeImmutable for Unix time ms in UTC, cloned from a UTC template:
+ * a parse and a setTimezone() call cost more than the lock itself. */
+static void make_utc_datetime(zval *rv, int64_t unix_ms, zval *tpl)
+{
+    zend_object *obj = Z_OBJ_HT_P(tpl)->clone_obj(Z_OBJ_P(tpl));
+    timelib_time *t = php_date_obj_from_obj(obj)->time;
+    time_t sec = (time_t)(unix_ms / 1000);
+    struct tm tm;
+
+    ZVAL_OBJ(rv, obj);
+    if (!t || !gmtime_r(&sec, &tm)) {
+        return;
+    }
+    t->y = tm.tm_year + 1900;
+    t->m = tm.tm_mon + 1;
+    t->d = tm.tm_mday;
+    t->h = tm.tm_hour;
+    t->i = tm.tm_min;
+    t->s = tm.tm_sec;
+    t->us = (unix_ms % 1000) * 1000;
+    t->sse = (timelib_sll)sec;
+    t->sse_uptodate = 1;
+    t->tim_uptodate = 1;
+    t->have_relative = 0;
+}
+
 static void make_datetime(zval *rv, int64_t unix_ms, zval *tz)
 {
     char buf[48];
@@ -40,7 +67,7 @@ static void make_datetime(zval *rv, int64_t unix_ms, zval *tz)
 }
 
 void slotlock_lock_new(zval *rv, zend_string *handle, zval *keys, zend_string *owner, zend_long fence,
-                       int64_t ttl_ms, zend_long candidate, zval *tz)
+                       int64_t ttl_ms, zend_long candidate, zval *tz, zval *utc_tpl)
 {
     struct timeval now;
     zend_object *obj;
@@ -58,7 +85,11 @@ void slotlock_lock_new(zval *rv, zend_string *handle, zval *keys, zend_string *o
     lock_prop_set(obj, LOCK_FENCE, &tmp);
 
     gettimeofday(&now, NULL);
-    make_datetime(&tmp, (int64_t)now.tv_sec * 1000 + now.tv_usec / 1000 + ttl_ms, tz);
+    if (utc_tpl && Z_TYPE_P(utc_tpl) == IS_OBJECT) {
+        make_utc_datetime(&tmp, (int64_t)now.tv_sec * 1000 + now.tv_usec / 1000 + ttl_ms, utc_tpl);
+    } else {
+        make_datetime(&tmp, (int64_t)now.tv_sec * 1000 + now.tv_usec / 1000 + ttl_ms, tz);
+    }
     lock_prop_set(obj, LOCK_EXPIRES, &tmp);
 
     if (candidate >= 0) {

@@ -38,6 +38,7 @@ static zend_object *service_create(zend_class_entry *ce)
     intern->std.handlers = &slotlock_service_handlers;
     ZVAL_UNDEF(&intern->tz);
     ZVAL_UNDEF(&intern->listener);
+    ZVAL_UNDEF(&intern->utc_tpl);
     return &intern->std;
 }
 
@@ -55,6 +56,7 @@ static void service_free(zend_object *object)
     }
     zval_ptr_dtor(&intern->tz);
     zval_ptr_dtor(&intern->listener);
+    zval_ptr_dtor(&intern->utc_tpl);
     zend_object_std_dtor(object);
 }
 
@@ -66,6 +68,7 @@ static HashTable *service_get_gc(zend_object *object, zval **table, int *n)
 
     zend_get_gc_buffer_add_zval(buf, &intern->tz);
     zend_get_gc_buffer_add_zval(buf, &intern->listener);
+    zend_get_gc_buffer_add_zval(buf, &intern->utc_tpl);
     zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(object);
 }
@@ -501,6 +504,31 @@ static bool service_init_topology(slotlock_service_obj *intern, service_options 
     return ok;
 }
 
+/* UTC services: the template expiresAt values are cloned from (NULL otherwise). */
+static zval *service_utc_template(slotlock_service_obj *intern)
+{
+    zval at;
+
+    if (!intern->tz_utc) {
+        return NULL;
+    }
+    if (Z_TYPE(intern->utc_tpl) != IS_OBJECT) {
+        if (!service_load_timezone(intern)) {
+            return NULL;
+        }
+        php_date_instantiate(php_date_get_immutable_ce(), &at);
+        php_date_initialize(Z_PHPDATE_P(&at), "@0", 2, NULL, NULL, 0);
+        zend_call_method_with_1_params(Z_OBJ(at), Z_OBJCE(at), NULL, "settimezone", &intern->utc_tpl, &intern->tz);
+        zval_ptr_dtor(&at);
+        if (EG(exception) || Z_TYPE(intern->utc_tpl) != IS_OBJECT) {
+            zval_ptr_dtor(&intern->utc_tpl);
+            ZVAL_UNDEF(&intern->utc_tpl);
+            return NULL;
+        }
+    }
+    return &intern->utc_tpl;
+}
+
 static int service_random(void *buf, size_t len)
 {
     return php_random_bytes(buf, len, true) == SUCCESS ? 0 : -1;
@@ -683,9 +711,42 @@ static bool wall_clock(slotlock_service_obj *intern, int64_t sse, const char *na
     return true;
 }
 
+/* "YYYY-MM-DD HH:MM" (or 'T', optional ":00"): the common start format. In a
+ * UTC key zone its fields are the key, with no parse and no conversion. */
+static bool fast_wall_clock(const char *s, size_t len, sl_slot_time *out)
+{
+    static const char shape[] = "dddd-dd-dd?dd:dd";
+    size_t i;
+
+    if (len != 16 && !(len == 19 && s[16] == ':' && s[17] == '0' && s[18] == '0')) {
+        return false;
+    }
+    for (i = 0; i < 16; i++) {
+        char c = s[i];
+        if (shape[i] == 'd' ? (c < '0' || c > '9') : shape[i] == '?' ? (c != ' ' && c != 'T') : c != shape[i]) {
+            return false;
+        }
+    }
+    out->year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    out->month = (s[5] - '0') * 10 + (s[6] - '0');
+    out->day = (s[8] - '0') * 10 + (s[9] - '0');
+    out->hour = (s[11] - '0') * 10 + (s[12] - '0');
+    out->minute = (s[14] - '0') * 10 + (s[15] - '0');
+    return true;
+}
+
 static bool arg_slot_time(slotlock_service_obj *intern, zval *start, const char *name, sl_slot_time *out)
 {
     int64_t sse;
+    sl_error err;
+
+    ZVAL_DEREF(start);
+    if (intern->tz_utc && Z_TYPE_P(start) == IS_STRING && fast_wall_clock(Z_STRVAL_P(start), Z_STRLEN_P(start), out)) {
+        /* out-of-range fields (2025-02-30) go the slow way for PHP's own verdict */
+        if (sl_slot_time_check(out, name, &err) == SL_OK) {
+            return true;
+        }
+    }
 
     return arg_instant(intern, start, name, &sse) && wall_clock(intern, sse, name, out);
 }
@@ -961,7 +1022,7 @@ static sl_status acquire_groups(slotlock_service_obj *intern, sl_keylist *keys, 
     if (lock) {
         keys_to_php(keys, from, from + groups[res->candidate], &arr, &handle);
         slotlock_lock_new(lock, handle, &arr, owner, (zend_long)res->fence, res->ttl_ms,
-                          report_candidate ? (zend_long)res->candidate : -1, service_load_timezone(intern) ? &intern->tz : NULL);
+                          report_candidate ? (zend_long)res->candidate : -1, service_load_timezone(intern) ? &intern->tz : NULL, service_utc_template(intern));
         zend_string_release(handle);
     }
     return SL_OK;
@@ -1282,7 +1343,7 @@ PHP_METHOD(SlotLockService, extend)
         cand = OBJ_PROP_NUM(lock_obj, 5);
     }
     slotlock_lock_new(return_value, handle, &arr, owner, (zend_long)fence, ttl_ms,
-                      (cand && Z_TYPE_P(cand) == IS_LONG) ? Z_LVAL_P(cand) : -1, service_load_timezone(intern) ? &intern->tz : NULL);
+                      (cand && Z_TYPE_P(cand) == IS_LONG) ? Z_LVAL_P(cand) : -1, service_load_timezone(intern) ? &intern->tz : NULL, service_utc_template(intern));
     zend_string_release(handle);
     sl_keylist_free(&keys);
 }

@@ -58,6 +58,11 @@ void sl_node_close(sl_node *node);
 /* Opens the connection if there is none (or it belongs to another process). */
 sl_status sl_node_connect(sl_node *node, sl_error *err);
 
+/* RESP encoding of a command: an upper bound of its size, and the encoder
+ * (returns the bytes written). */
+size_t sl_resp_size(int argc, const size_t *lens);
+size_t sl_resp_format(char *out, int argc, const char **argv, const size_t *lens);
+
 /* Queues one command (binary-safe argv); connects first if needed. */
 sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_t *lens, sl_error *err);
 /* Reads the next queued reply. An error reply is SL_ERR_REPLY with *reply set

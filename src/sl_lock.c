@@ -7,6 +7,28 @@
 
 #include "sl_lock.h"
 
+/* Writes v in decimal + NUL into buf (>= 24 bytes); returns the length.
+ * snprintf cost more than the rest of a small command's formatting. */
+static size_t fmt_int(char *buf, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, i = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        buf[i++] = '-';
+    }
+    while (n) {
+        buf[i++] = tmp[--n];
+    }
+    buf[i] = '\0';
+    return i;
+}
+
 sl_status sl_owner_check(const char *owner, size_t len, sl_error *err)
 {
     if (len == 0 || len > SL_OWNER_MAX) {
@@ -84,7 +106,7 @@ sl_status sl_script_run(sl_node *node, sl_script_id id, size_t nkeys, const char
         sl_error_set(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
     }
-    snprintf(numkeys, sizeof(numkeys), "%zu", nkeys);
+    fmt_int(numkeys, (int64_t)nkeys);
     argv[0] = "EVALSHA";
     lens[0] = 7;
     argv[1] = s->sha;
@@ -259,8 +281,9 @@ static void key_vec_free(key_vec *v)
 #define AUX_KEY_MAX (SL_PREFIX_MAX + SL_ID_MAX + 16)
 
 typedef struct {
-    char fence[AUX_KEY_MAX];
-    char active[AUX_KEY_MAX];
+    const char *fence;
+    const char *active;
+    char buf[2][AUX_KEY_MAX]; /* tagged mode: per company */
 } aux_keys;
 
 /* The fence counter and index of an operation on keys: global, or per
@@ -272,12 +295,12 @@ static sl_status lk_aux(sl_locker *lk, const sl_keylist *keys, aux_keys *aux, sl
     const char *tag;
 
     if (!lk->tagged) {
-        snprintf(aux->fence, sizeof(aux->fence), "%s", lk->fence_key);
-        snprintf(aux->active, sizeof(aux->active), "%s", lk->active_key);
+        aux->fence = lk->fence_key;
+        aux->active = lk->active_key;
         return SL_OK;
     }
     tag = keys->count ? sl_key_tag(keys->keys[0], keys->lens[0], &tag_len) : NULL;
-    if (!tag) {
+    if (!tag || tag_len > SL_ID_MAX + 3) {
         sl_error_set(err, SL_ERR_ARG, "$lock keys need a {c<company>} hash tag in cluster mode");
         return SL_ERR_ARG;
     }
@@ -289,8 +312,10 @@ static sl_status lk_aux(sl_locker *lk, const sl_keylist *keys, aux_keys *aux, sl
             return SL_ERR_ARG;
         }
     }
-    snprintf(aux->fence, sizeof(aux->fence), "%s:%.*s:fence", lk->prefix, (int)tag_len, tag);
-    snprintf(aux->active, sizeof(aux->active), "%s:%.*s:active", lk->prefix, (int)tag_len, tag);
+    snprintf(aux->buf[0], sizeof(aux->buf[0]), "%s:%.*s:fence", lk->prefix, (int)tag_len, tag);
+    snprintf(aux->buf[1], sizeof(aux->buf[1]), "%s:%.*s:active", lk->prefix, (int)tag_len, tag);
+    aux->fence = aux->buf[0];
+    aux->active = aux->buf[1];
     return SL_OK;
 }
 
@@ -506,7 +531,7 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
                           sl_error *err)
 {
     aux_keys aux;
-    const char *extra[2] = {aux.fence, aux.active};
+    const char *extra[2];
     const char **args;
     size_t *arg_lens, i, total = 0;
     char (*nums)[24];
@@ -524,6 +549,8 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
+    extra[0] = aux.fence;
+    extra[1] = aux.active;
     if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
@@ -537,13 +564,11 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
     }
     args[0] = owner;
     arg_lens[0] = owner_len;
-    snprintf(nums[0], sizeof(nums[0]), "%" PRId64, ttl_ms);
     args[1] = nums[0];
-    arg_lens[1] = strlen(nums[0]);
+    arg_lens[1] = fmt_int(nums[0], ttl_ms);
     for (i = 0; i < n_groups; i++) {
-        snprintf(nums[1 + i], sizeof(nums[0]), "%zu", group_sizes[i]);
         args[2 + i] = nums[1 + i];
-        arg_lens[2 + i] = strlen(nums[1 + i]);
+        arg_lens[2 + i] = fmt_int(nums[1 + i], (int64_t)group_sizes[i]);
     }
     if (lk_quorum(lk)) {
         rc = quorum_acquire(lk, keys, group_sizes, n_groups, &kv, args, arg_lens, 2 + n_groups, ttl_ms, res, err);
@@ -585,7 +610,7 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
                          sl_error *err)
 {
     aux_keys aux;
-    const char *extra[2] = {aux.fence, aux.active};
+    const char *extra[2];
     char ttl[24];
     const char *args[3] = {owner, ttl, booking_id};
     size_t arg_lens[3];
@@ -600,6 +625,8 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
+    extra[0] = aux.fence;
+    extra[1] = aux.active;
     if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
@@ -644,7 +671,7 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
                           long *released, sl_error *err)
 {
     aux_keys aux;
-    const char *extra[1] = {aux.active};
+    const char *extra[1];
     const char *args[1] = {owner};
     size_t arg_lens[1] = {owner_len};
     key_vec kv;
@@ -655,6 +682,7 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
+    extra[0] = aux.active;
     if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
@@ -694,7 +722,7 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
                          int64_t ttl_ms, sl_extend_code *code, int64_t *fence, sl_error *err)
 {
     aux_keys aux;
-    const char *extra[1] = {aux.active};
+    const char *extra[1];
     char ttl[24];
     const char *args[2] = {owner, ttl};
     size_t arg_lens[2];
@@ -708,6 +736,7 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
+    extra[0] = aux.active;
     if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
