@@ -127,6 +127,7 @@ typedef struct {
     double wait_timeout;
     int hash_tag;           /* -1: the mode's default */
     double drift_factor;
+    double sentinel_check;  /* seconds between asking the sentinels again */
 } service_options;
 
 static void options_free(service_options *o)
@@ -353,6 +354,20 @@ static bool options_from_array(service_options *o, HashTable *ht)
                 return false;
             }
             o->wait_replicas = n;
+        } else if (zend_string_equals_literal(name, "sentinel_check")) {
+            double d;
+            if (Z_TYPE_P(value) == IS_LONG) {
+                d = (double)Z_LVAL_P(value);
+            } else if (Z_TYPE_P(value) == IS_DOUBLE) {
+                d = Z_DVAL_P(value);
+            } else {
+                return option_type_error(k, "float", value);
+            }
+            if (!(d >= 0.0 && d <= 60.0)) {
+                zend_value_error("SlotLockService::__construct(): Option \"sentinel_check\" must be 0 to 60 seconds");
+                return false;
+            }
+            o->sentinel_check = d;
         } else if (zend_string_equals_literal(name, "wait_timeout") || zend_string_equals_literal(name, "drift_factor")) {
             double d;
             if (Z_TYPE_P(value) == IS_LONG) {
@@ -496,6 +511,7 @@ static bool service_init_topology(slotlock_service_obj *intern, service_options 
             intern->topo.wait_replicas = (int)o->wait_replicas;
             intern->topo.wait_timeout_ms = (int)(o->wait_timeout * 1000.0);
             intern->topo.drift_factor = o->drift_factor;
+            intern->topo.sentinel_check_ms = (int64_t)(o->sentinel_check * 1000.0);
         }
     }
     for (i = 0; i < n; i++) {
@@ -556,6 +572,7 @@ PHP_METHOD(SlotLockService, __construct)
     o.hash_tag = -1;
     o.wait_timeout = 0.1;
     o.drift_factor = 0.01;
+    o.sentinel_check = 1.0;
     if (!options_from_ini(&o) || (dsn && !option_dsn(&o, dsn)) || (opts_ht && !options_from_array(&o, opts_ht))) {
         options_free(&o);
         RETURN_THROWS();

@@ -109,6 +109,7 @@ sl_status sl_topology_init(sl_topology *t, sl_mode mode, const sl_endpoint *base
     t->pool = pool;
     t->stats = stats;
     t->drift_factor = 0.01;
+    t->sentinel_check_ms = 1000;
     if (sl_endpoint_copy(&t->base, base) != SL_OK) {
         sl_error_set(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
@@ -254,20 +255,22 @@ static int err_is(const sl_error *err, const char *what)
            strncmp(err->msg + sizeof(lead) - 1, what, strlen(what)) == 0;
 }
 
-/* "MOVED <slot> <host>:<port>" or "ASK ..." from an error message. */
+/* "Redis error: MOVED <slot> <host>:<port>" (or ASK) → host and port. */
 static int parse_redirect(const sl_error *err, const char **host, size_t *host_len, int *port)
 {
-    const char *p = strchr(err->msg, ' ');
-    const char *colon;
+    const char *p = err->msg, *colon;
+    int skip;
 
-    p = p ? strchr(p + 1, ' ') : NULL; /* after "Redis error:" */
-    p = p ? strchr(p + 1, ' ') : NULL; /* after "MOVED" */
-    if (!p) {
-        return 0;
+    /* skip "Redis", "error:", "MOVED", "<slot>" */
+    for (skip = 0; skip < 4; skip++) {
+        p = strchr(p, ' ');
+        if (!p) {
+            return 0;
+        }
+        p++;
     }
-    p++;
     colon = strrchr(p, ':');
-    if (!colon || colon == p) {
+    if (!colon || colon == p || strchr(p, ' ')) {
         return 0;
     }
     *host = p;
@@ -441,14 +444,18 @@ static sl_status cluster_run(sl_topology *t, const char *route_key, size_t route
             target = -1;
             continue;
         }
-        if ((rc == SL_ERR_CONNECT || rc == SL_ERR_IO) && !reloaded) {
-            /* A node went away: a failover may have promoted a replica. */
+        if ((rc == SL_ERR_CONNECT || rc == SL_ERR_IO || rc == SL_ERR_TIMEOUT) && !reloaded) {
+            /* A node went away or froze: a failover may promote a replica.
+             * Reload the map now; after a timeout this call has spent its
+             * time and fails, but the next one goes where the map says. */
+            sl_error first = *err;
             reloaded = 1;
-            if (cluster_load(t, err) == SL_OK && t->slots[slot] && (long)t->slots[slot] - 1 != target) {
+            if (cluster_load(t, err) == SL_OK && t->slots[slot] && (long)t->slots[slot] - 1 != target &&
+                rc != SL_ERR_TIMEOUT) {
                 target = -1;
                 continue;
             }
-            sl_error_set(err, rc, "cluster node for hash slot %u is unreachable", (unsigned)slot);
+            *err = first;
         }
         break;
     }
@@ -525,15 +532,36 @@ static sl_status sentinel_discover(sl_topology *t, int *changed, sl_error *err)
     return rc;
 }
 
+static int64_t mono_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static sl_status sentinel_run(sl_topology *t, sl_script_id id, size_t nkeys, const char *const *keys,
                               const size_t *key_lens, size_t nargs, const char *const *args,
                               const size_t *arg_lens, redisReply **reply, sl_error *err)
 {
     int changed = 0, attempt;
     sl_status rc = SL_OK;
+    int64_t now = mono_now_ms();
 
-    if (t->n_nodes == 0 && (rc = sentinel_discover(t, &changed, err)) != SL_OK) {
-        return rc;
+    if (t->n_nodes == 0) {
+        if ((rc = sentinel_discover(t, &changed, err)) != SL_OK) {
+            return rc;
+        }
+        t->discovered_at_ms = now;
+    } else if (now - t->discovered_at_ms >= t->sentinel_check_ms) {
+        /* A demoted master keeps accepting writes until Sentinel reconfigures
+         * it (seconds): without asking again, this process and one that found
+         * the new master could both hold a slot. If no sentinel answers, go
+         * on with the master we know. */
+        sl_error ignored;
+        if (sentinel_discover(t, &changed, &ignored) == SL_OK) {
+            t->discovered_at_ms = now;
+        }
     }
     for (attempt = 0; attempt < 2; attempt++) {
         sl_error first;
@@ -552,6 +580,7 @@ static sl_status sentinel_run(sl_topology *t, sl_script_id id, size_t nkeys, con
         if (!changed) {
             sl_node_close(t->nodes[0]);
         }
+        t->discovered_at_ms = mono_now_ms();
         SL_STAT_INC(t->stats, reconnects, 1);
     }
     return rc;
@@ -664,6 +693,11 @@ sl_status sl_topology_wait(sl_topology *t, const char *route_key, size_t route_l
     rc = sl_node_command(node, 3, argv, lens, &r, err);
     if (rc == SL_OK && r->type == REDIS_REPLY_INTEGER) {
         *acked = r->integer;
+    }
+    if (t->mode == SL_MODE_SENTINEL && *acked < t->wait_replicas) {
+        /* Too few replicas: perhaps this is no longer the master. Ask the
+         * sentinels before the next command. */
+        t->discovered_at_ms = INT64_MIN / 2;
     }
     if (r) {
         freeReplyObject(r);

@@ -29,6 +29,8 @@ typedef struct {
     uint16_t *slots;            /* cluster: slot -> node index + 1, 0 unknown */
     int slots_loaded;
     char *master_name;          /* sentinel mode */
+    int64_t discovered_at_ms;   /* sentinel mode: when the sentinels last named the master */
+    int64_t sentinel_check_ms;  /* ask them again after this long (0: before every command) */
     int wait_replicas;          /* WAIT after writes (single, sentinel) */
     int wait_timeout_ms;
     double drift_factor;        /* quorum: clock drift allowance, fraction of the TTL */
