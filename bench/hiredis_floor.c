@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +59,12 @@ static long warmup = 200;
 static int procs = 1;
 static int raw = 0;
 static double acq_s = 0; /* time until the lock was held, summed over operations */
+static double cpu_user_us = 0, cpu_sys_us = 0; /* --ops: getrusage per operation */
+
+static double tv_us(struct timeval tv)
+{
+    return (double)tv.tv_sec * 1e6 + (double)tv.tv_usec;
+}
 
 static double now_s(void)
 {
@@ -369,12 +376,19 @@ static long run_one(long svc, double start_wall, double end_wall, double *secs, 
         one_op(&f);
     }
     if (fixed_ops >= 0) {
+        struct rusage ru0, ru1;
         acq_s = 0;
+        getrusage(RUSAGE_SELF, &ru0);
         t0 = now_s();
         for (i = 0; i < fixed_ops; i++) {
             one_op(&f);
         }
         *secs = now_s() - t0;
+        getrusage(RUSAGE_SELF, &ru1);
+        if (fixed_ops > 0) {
+            cpu_user_us = (tv_us(ru1.ru_utime) - tv_us(ru0.ru_utime)) / (double)fixed_ops;
+            cpu_sys_us = (tv_us(ru1.ru_stime) - tv_us(ru0.ru_stime)) / (double)fixed_ops;
+        }
         ops = fixed_ops;
         *us = ops ? *secs * 1e6 / (double)ops : 0;
     } else {
@@ -500,7 +514,7 @@ int main(int argc, char **argv)
     } else if (secs > 0) {
         acq_us = us * (acq_s / secs < 1 ? acq_s / secs : 1);
     }
-    printf("{\"ops\":%ld,\"secs\":%.9f,\"us\":%.4f,\"acq_us\":%.4f,\"procs\":%d}\n", ops, secs, us, acq_us,
-           procs);
+    printf("{\"ops\":%ld,\"secs\":%.9f,\"us\":%.4f,\"acq_us\":%.4f,\"cpu_user_us\":%.4f,\"cpu_sys_us\":%.4f,"
+           "\"procs\":%d}\n", ops, secs, us, acq_us, cpu_user_us, cpu_sys_us, procs);
     return 0;
 }

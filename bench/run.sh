@@ -114,7 +114,7 @@ if command -v gnuplot >/dev/null; then
     read -r NCOL NTP <"$WORK/columns"
     SUB=$(sed "s/'//g" "$WORK/title")
     gnuplot -e "work='$WORK'; out='$OUT'; ncol=$NCOL; ntp=$NTP; subtitle='$SUB'" "$BENCH/plot.gp" \
-        && say "charts: $OUT/bench.png $OUT/throughput.png" || say "gnuplot failed: no charts"
+        && say "charts: $OUT/bench.png, $OUT/throughput.png (for the scenarios run)" || say "gnuplot failed: no charts"
 else
     say "gnuplot not found (apt-get install gnuplot-nox): no charts"
 fi

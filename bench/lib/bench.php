@@ -16,7 +16,7 @@ declare(strict_types=1);
 require __DIR__ . '/peers.php';
 
 $o = getopt('', ['php:', 'ext:', 'floor:', 'host:', 'port:', 'out:', 'work:', 'rounds:', 'duration:', 'warmup:',
-                 'tp-duration:', 'tp-rounds:', 'tp-procs:', 'cg-ops:', 'cg-peers:', 'mem-ops:', 'srv-ops:', 'only:', 'quick', 'command:']);
+                 'tp-duration:', 'tp-rounds:', 'tp-procs:', 'cg-ops:', 'cg-peers:', 'mem-ops:', 'srv-ops:', 'srv-rounds:', 'only:', 'quick', 'command:']);
 $cfg = [
     'php' => $o['php'] ?? PHP_BINARY,
     'ext' => $o['ext'] ?? '',
@@ -40,6 +40,7 @@ $cfg += [
         : 'slotlock,polyfill,phpredis,laravel-phpredis,laravel-predis,symfony,php-lock,hiredis-floor,hiredis-raw')),
     'mem_ops' => (int) ($o['mem-ops'] ?? ($q ? 20000 : 1000000)),
     'srv_ops' => (int) ($o['srv-ops'] ?? ($q ? 300 : 3000)),
+    'srv_rounds' => (int) ($o['srv-rounds'] ?? ($q ? 2 : 5)),
     'only' => isset($o['only']) ? explode(',', $o['only']) : null,
     'command' => $o['command'] ?? 'bench/run.sh',
 ];
@@ -288,7 +289,7 @@ foreach ($plan as $scen => $p) {
  * one peer at a time, and the commands it ran (INFO commandstats after
  * CONFIG RESETSTAT; Redis 7 counts commands run inside scripts too). The
  * server is the shared resource once many clients run. */
-$SRV = [];   // "scenario variant" => peer => [server cpu us per op, commands per op, command list]
+$SRV = [];   // "scenario variant" => peer => [server cpu us/op, commands/op, command list, client cpu us/op, of it sys]
 if ((!$cfg['only'] || in_array('server', $cfg['only'], true)) && $cfg['srv_ops'] > 0) {
     try {
         $admin = new Redis();
@@ -302,43 +303,56 @@ if ((!$cfg['only'] || in_array('server', $cfg['only'], true)) && $cfg['srv_ops']
             ['segments', 4, ['slotlock', 'phpredis', 'laravel-phpredis', FLOOR]],
             ['anyof', 8, ['slotlock', 'phpredis', 'laravel-phpredis', FLOOR]],
         ];
-        foreach ($srvPlan as [$scen, $v, $peers]) {
-            $ops = $scen === 'pair' ? $cfg['srv_ops'] : max(1, intdiv($cfg['srv_ops'], 3));
-            foreach ($peers as $peer) {
-                if ($peer === FLOOR) {
-                    $cmd = [$cfg['floor'], '--host', $cfg['host'], '--port', (string) $cfg['port'],
-                            '--prefix', "{$runId}_srvfloor", '--mode', $scen, '--k', (string) $v,
-                            '--ops', (string) $ops, '--warmup', '0'];
-                } else {
-                    $cmd = php_cmd($cfg, ['--peer', $peer, '--scenario', $scen, '--variants', (string) $v,
-                        '--ops', (string) $ops, '--warmup-ops', '0',
-                        '--host', $cfg['host'], '--port', (string) $cfg['port'], '--prefix', "{$runId}_srv$peer"]);
-                }
-                $admin->rawCommand('CONFIG', 'RESETSTAT');
-                $c0 = $cpu();
-                $ok = decode_run($cmd, run_cmd($cmd, 600), "server-time $peer $scen") !== null;
-                $c1 = $cpu();
-                if (!$ok) {
-                    continue;
-                }
-                $calls = 0;
-                $names = [];
-                foreach ($admin->info('commandstats') as $k => $val) {
-                    if (!preg_match('/^cmdstat_(.+)$/', $k, $mk) || preg_match('/^(config|info)/', $mk[1])) {
+        $one = [];   // "scen v" => peer => list of [server us, client us, client sys us, calls/op, names]
+        for ($round = 0; $round < $cfg['srv_rounds']; $round++) {
+            foreach ($srvPlan as [$scen, $v, $peers]) {
+                $ops = $scen === 'pair' ? $cfg['srv_ops'] : max(1, intdiv($cfg['srv_ops'], 3));
+                $order = array_merge(array_slice($peers, $round % count($peers)), array_slice($peers, 0, $round % count($peers)));
+                foreach ($order as $peer) {
+                    if ($peer === FLOOR) {
+                        $cmd = [$cfg['floor'], '--host', $cfg['host'], '--port', (string) $cfg['port'],
+                                '--prefix', "{$runId}_srvfloor", '--mode', $scen, '--k', (string) $v,
+                                '--ops', (string) $ops, '--warmup', '20'];
+                    } else {
+                        $cmd = php_cmd($cfg, ['--peer', $peer, '--scenario', $scen, '--variants', (string) $v,
+                            '--ops', (string) $ops, '--warmup-ops', '20',
+                            '--host', $cfg['host'], '--port', (string) $cfg['port'], '--prefix', "{$runId}_srv$peer"]);
+                    }
+                    // the server counts from the first command: per op = over the 20 warm-up ops too
+                    // (any-of-8 also counts its 7 blockers once)
+                    $admin->rawCommand('CONFIG', 'RESETSTAT');
+                    $c0 = $cpu();
+                    $j = decode_run($cmd, run_cmd($cmd, 600), "server-time $peer $scen");
+                    $c1 = $cpu();
+                    if ($j === null) {
                         continue;
                     }
-                    $n = preg_match('/calls=(\d+)/', (string) $val, $mc) ? (int) $mc[1] : 0;
-                    $calls += $n;
-                    if ($n / $ops >= 0.05) {
-                        $names[strtoupper($mk[1])] = $n / $ops;
+                    $jr = $j['results'][0] ?? $j;
+                    $calls = 0;
+                    $names = [];
+                    foreach ($admin->info('commandstats') as $k => $val) {
+                        if (!preg_match('/^cmdstat_(.+)$/', $k, $mk) || preg_match('/^(config|info)/', $mk[1])) {
+                            continue;
+                        }
+                        $n = preg_match('/calls=(\d+)/', (string) $val, $mc) ? (int) $mc[1] : 0;
+                        $calls += $n;
+                        if ($n / ($ops + 20) >= 0.05) {
+                            $names[strtoupper($mk[1])] = $n / ($ops + 20);
+                        }
                     }
+                    arsort($names);
+                    $all0 = $ops + 20;
+                    $one["$scen $v"][$peer][] = [($c1 - $c0) / $all0, ($jr['cpu_user_us'] ?? NAN) + ($jr['cpu_sys_us'] ?? NAN),
+                        $jr['cpu_sys_us'] ?? NAN, $calls / $all0,
+                        implode(', ', array_map(fn ($k, $x) => $k . ' ' . round($x, 2), array_keys($names), $names))];
                 }
-                arsort($names);
-                // anyof: the 7 blockers are taken once per run, outside the measured ops (setup commands < 0.05/op)
-                $SRV["$scen $v"][$peer] = [($c1 - $c0) / $ops, $calls / $ops,
-                    implode(', ', array_map(fn ($k, $x) => $k . ' ' . round($x, 2), array_keys($names), $names))];
-                say(sprintf('[%5.0fs] server CPU %s %s %d: %.2f us/op', microtime(true) - $t0, $peer, $scen, $v,
-                    $SRV["$scen $v"][$peer][0]));
+            }
+            say(sprintf('[%5.0fs] server/client CPU round %d/%d', microtime(true) - $t0, $round + 1, $cfg['srv_rounds']));
+        }
+        foreach ($one as $sv => $byPeer) {
+            foreach ($byPeer as $peer => $runs) {
+                $SRV[$sv][$peer] = [median(array_column($runs, 0)), median(array_column($runs, 3)), $runs[0][4],
+                                    median(array_column($runs, 1)), median(array_column($runs, 2))];
             }
         }
     } catch (Throwable $e) {
@@ -348,12 +362,16 @@ if ((!$cfg['only'] || in_array('server', $cfg['only'], true)) && $cfg['srv_ops']
 
 /* ---------------------------------- what the wire format costs Redis --- */
 
-$SC = null;
+$SC = [];
 if ((!$cfg['only'] || in_array('scripts', $cfg['only'], true)) && $cfg['srv_ops'] > 0) {
-    $cmd = [$cfg['php'], __DIR__ . '/script_cost.php', '--host', $cfg['host'], '--port', (string) $cfg['port'],
-            '--pairs', (string) $cfg['srv_ops'], '--rounds', (string) $cfg['rounds']];
-    $SC = decode_run($cmd, run_cmd($cmd, 900), 'script cost');
-    say(sprintf('[%5.0fs] script cost: %s', microtime(true) - $t0, json_encode($SC)));
+    foreach (['pair' => $cfg['srv_ops'], 'anyof' => max(1, intdiv($cfg['srv_ops'], 2))] as $case => $n) {
+        $cmd = [$cfg['php'], __DIR__ . '/script_cost.php', '--host', $cfg['host'], '--port', (string) $cfg['port'],
+                '--case', $case, '--pairs', (string) $n, '--rounds', (string) $cfg['rounds']];
+        if (($j = decode_run($cmd, run_cmd($cmd, 900), "script cost $case")) !== null) {
+            $SC[$case] = $j;
+        }
+        say(sprintf('[%5.0fs] script cost %s: %s', microtime(true) - $t0, $case, json_encode($j)));
+    }
 }
 
 /* --------------------------------------------------------- CPU (callgrind) */
@@ -558,38 +576,45 @@ foreach ($plan as $scen => $p) {
 }
 
 if ($SRV) {
-    $srvCsv = [['scenario', 'variant', 'peer', 'label', 'ops', 'server_cpu_us_per_op', 'commands_per_op', 'commands']];
+    $srvCsv = [['scenario', 'variant', 'peer', 'label', 'ops', 'server_cpu_us_per_op', 'client_cpu_us_per_op',
+                'client_sys_us_per_op', 'commands_per_op', 'commands']];
     $what = ['pair 1' => 'one acquire + release', 'segments 4' => 'compound k=4 + release',
              'anyof 8' => 'any-of-8 (7 taken) + release'];
     foreach ($SRV as $sv => $byPeer) {
         $rows = [];
         $slS = $byPeer['slotlock'][0] ?? NAN;
         [$scen, $v] = explode(' ', $sv);
-        foreach ($byPeer as $peer => [$us, $calls, $names]) {
-            $rows[] = [bench_peer_label($peer), sprintf('%.2f', $us), sprintf('%.2f', $calls), sprintf('%.2f', $us / $slS), $names];
+        $slT = ($byPeer['slotlock'][0] ?? NAN) + ($byPeer['slotlock'][3] ?? NAN);
+        foreach ($byPeer as $peer => [$us, $calls, $names, $client, $sys]) {
+            $rows[] = [bench_peer_label($peer), sprintf('%.2f', $us), sprintf('%.2f', $client),
+                       sprintf('%.2f', $us + $client), sprintf('%.2f', ($us + $client) / $slT), sprintf('%.2f', $calls), $names];
             $srvCsv[] = [$scen, $v, $peer, bench_peer_label($peer), $scen === 'pair' ? $cfg['srv_ops'] : max(1, intdiv($cfg['srv_ops'], 3)),
-                         round($us, 3), round($calls, 3), $names];
+                         round($us, 3), round($client, 3), round($sys, 3), round($calls, 3), $names];
         }
-        $txt[] = sprintf("### Redis server CPU per operation: %s (INFO cpu user+sys, one peer at a time; commands include those run inside scripts)\n\n",
-                $what[$sv] ?? $sv)
-            . table(['peer', 'server CPU us/op', 'commands/op', 'ratio vs slotlock', 'commands per op'], $rows, [1, 2, 3]);
+        $txt[] = sprintf("### CPU per operation, server and client: %s (one peer at a time, median of %d interleaved rounds; server: Redis INFO cpu user+sys; client: getrusage user+sys of the client process over the measured ops; commands include those run inside scripts)\n\n",
+                $what[$sv] ?? $sv, $cfg['srv_rounds'])
+            . table(['peer', 'server CPU us/op', 'client CPU us/op', 'total', 'total ratio vs slotlock',
+                     'commands/op', 'commands per op'], $rows, [1, 2, 3, 4, 5]);
     }
 }
 
 if ($SC) {
-    $rows = [];
     $desc = [
-        'current' => 'acquire + release scripts of src/sl_scripts.c (what slotlock sends)',
+        'current' => 'the scripts of src/sl_scripts.c (what slotlock sends)',
         'no-index' => 'the same without the <prefix>:active sorted set (TIME, ZADD, ZREMRANGEBYSCORE, ZREM)',
-        'empty' => 'two EVALSHA of "return 1" with the same KEYS/ARGV (fixed cost of 2 script calls)',
-        'set-nx' => 'SET NX PX + EVALSHA GET/DEL (phpredis by hand)',
+        'lean' => 'no index, and PTTL of blockers only when no candidate is free',
+        'empty' => 'two EVALSHA of "return 1", same KEYS/ARGV: the fixed cost of 2 script calls',
+        'set-nx' => 'SET NX PX per candidate + EVALSHA GET/DEL (phpredis by hand)',
     ];
-    foreach ($SC as $name => [$srv, $wall]) {
-        $rows[] = [$name, sprintf('%.2f', $srv), sprintf('%.2f', $wall), $desc[$name] ?? ''];
+    foreach ($SC as $case => $vals) {
+        $rows = [];
+        foreach ($vals as $name => [$srv, $wall]) {
+            $rows[] = [$name, sprintf('%.2f', $srv), sprintf('%.2f', $wall), $desc[$name] ?? ''];
+        }
+        $txt[] = sprintf("### Wire-format cost on the server: %s (one phpredis client sends each variant, %d rounds, medians)\n\n",
+                $case === 'pair' ? 'acquire + release of one slot' : 'any-of-8 with 7 taken + release', $cfg['rounds'])
+            . table(['variant', 'server CPU us/op', 'client wall us/op', 'what'], $rows, [1, 2]);
     }
-    $txt[] = sprintf("### Wire-format cost on the server (one phpredis client sends each variant, %d pairs x %d rounds, medians)\n\n",
-            $cfg['srv_ops'], $cfg['rounds'])
-        . table(['variant', 'server CPU us/pair', 'client wall us/pair', 'what'], $rows, [1, 2]);
 }
 
 if ($CPU) {
@@ -642,6 +667,32 @@ if ($MEM) {
 if ($summary) {
     $txt[] = "### Targets (reported, never asserted)\n\n" . table(['target', 'measured', 'met'], $summary, []);
 }
+/* Loopback hides round trips: a model of the ratio with r us of network latency added per round trip. */
+$model = [];
+foreach ([['segments', 4, 3.5, fn ($k) => [2, 2 * $k, 1, $k]], ['anyof', 8, 5.0, fn ($n) => [2, $n + 1, 1, $n]]] as [$scen, $v, $x, $rt]) {
+    [$nS, $nL, $nSa, $nLa] = $rt($v);
+    foreach (['laravel-phpredis', 'laravel-predis'] as $peer) {
+        foreach ([['acquire + release', $S, $nS, $nL], ['acquire only', $A, $nSa, $nLa]] as [$what, $src, $ns, $nl]) {
+            $ts = isset($src[$scen][$v]['slotlock']) ? median(array_values($src[$scen][$v]['slotlock'])) : NAN;
+            $tl = isset($src[$scen][$v][$peer]) ? median(array_values($src[$scen][$v][$peer])) : NAN;
+            if (is_nan($ts) || is_nan($tl)) {
+                continue;
+            }
+            $f = fn ($r) => ($tl + $nl * $r) / ($ts + $ns * $r);
+            $be = $nl > $x * $ns ? max(0.0, ($x * $ts - $tl) / ($nl - $x * $ns)) : null;
+            $model[] = sprintf('- %s %s=%d vs %s, %s: %d vs %d round trips; ratio (%.0f + %d r) / (%.0f + %d r) = %.2fx at r = 100 us, %.2fx at 500 us, limit %.1fx; %s',
+                $scen === 'segments' ? 'compound' : 'any-of', $scen === 'segments' ? 'k' : 'N', $v, bench_peer_label($peer), $what,
+                $nl, $ns, $tl, $nl, $ts, $ns, $f(100), $f(500), $nl / $ns,
+                $be === null ? sprintf('never reaches %.1fx', $x) : sprintf('>= %.1fx from r = %.0f us', $x, $be));
+        }
+    }
+}
+if ($model) {
+    $txt[] = "### Round trips: the targets at network distance (model from the medians above)\n\n"
+        . "Here Redis is on loopback, where a round trip costs a few us. Adding r us of network latency to every\n"
+        . "round trip of the measured medians:\n\n" . implode("\n", $model) . "\n";
+}
+
 if ($warnings) {
     $counted = array_count_values($warnings);
     $txt[] = "### Warnings\n\n" . implode("\n", array_map(fn ($w, $n) => "- $w" . ($n > 1 ? " ($n times)" : ''),
@@ -712,15 +763,23 @@ if (isset($memCsv)) {
 
 /* ---- chart data for plot.gp (in the work dir) ---- */
 
-$barPeers = [...$all, FLOOR, FLOOR_RAW];
 $groups = [];
 foreach (['pair' => [1], 'segments' => [1, 2, 4, 8], 'anyof' => [8], 'request' => [1]] as $scen => $vs) {
     foreach ($vs as $v) {
-        if (isset($plan[$scen])) {
+        if (isset($S[$scen][$v])) {
             $groups[] = [$scen, $v, ['pair' => 'pair', 'segments' => "k=$v", 'anyof' => "any-of-$v", 'request' => 'request'][$scen]];
         }
     }
 }
+/* only peers with at least one number (gnuplot warns about empty columns) */
+$barPeers = array_values(array_filter([...$all, FLOOR, FLOOR_RAW], function ($peer) use ($groups, $S) {
+    foreach ($groups as [$scen, $v]) {
+        if (!empty($S[$scen][$v][$peer])) {
+            return true;
+        }
+    }
+    return false;
+}));
 $dat = '"group" ' . implode(' ', array_map(fn ($p) => '"' . bench_peer_label($p) . '"', $barPeers)) . "\n";
 foreach ($groups as [$scen, $v, $name]) {
     $cells = ['"' . $name . '"'];
@@ -732,7 +791,8 @@ foreach ($groups as [$scen, $v, $name]) {
 }
 file_put_contents("{$cfg['work']}/bars.dat", $dat);
 
-$tpPeers = $plan['throughput']['peers'] ?? [];
+$tpPeers = array_values(array_filter($plan['throughput']['peers'] ?? [], fn ($peer) =>
+    array_filter($S['throughput'] ?? [], fn ($byPeer) => !empty($byPeer[$peer])) !== []));
 $tp = '"procs" ' . implode(' ', array_map(fn ($p) => '"' . bench_peer_label($p) . '"', $tpPeers)) . "\n";
 foreach ($plan['throughput']['variants'] ?? [] as $v) {
     $cells = [$v];
@@ -743,9 +803,7 @@ foreach ($plan['throughput']['variants'] ?? [] as $v) {
     $tp .= implode(' ', $cells) . "\n";
 }
 file_put_contents("{$cfg['work']}/throughput.dat", $tp);
-$hasBars = str_contains(implode("\n", array_slice(explode("\n", $dat), 1)), '.');
-$hasTp = str_contains(implode("\n", array_slice(explode("\n", $tp), 1)), '.');
-file_put_contents("{$cfg['work']}/columns", ($hasBars ? count($barPeers) : 0) . ' ' . ($hasTp ? count($tpPeers) : 0) . "\n");
+file_put_contents("{$cfg['work']}/columns", ($groups ? count($barPeers) : 0) . ' ' . count($tpPeers) . "\n");
 file_put_contents("{$cfg['work']}/title", ($cfg['quick'] ? 'QUICK run, ' : '') . date('Y-m-d') . ", $cpuModel x" .
     trim((string) shell_exec('nproc')) . ", PHP $phpVer, Redis " . strtok($redisVer, ' ') . "\n");
 

@@ -27,6 +27,16 @@ declare(strict_types=1);
 const BENCH_TTL = 300;               // seconds, every peer
 const BENCH_OTHER = 'bench-blocker'; // the owner holding the blocked candidates
 const BENCH_SLOTS = 8;               // segments / candidates: 30 minutes apart
+const BENCH_TIMEOUT = 10.0;          // connect and read timeout, every peer: 64 processes on 2 CPUs are slow, not dead
+
+/** A phpredis client as the peers built on phpredis open it. */
+function bench_phpredis(string $host, int $port, bool $persistent): Redis
+{
+    $r = new Redis();
+    $persistent ? $r->pconnect($host, $port, BENCH_TIMEOUT) : $r->connect($host, $port, BENCH_TIMEOUT);
+    $r->setOption(Redis::OPT_READ_TIMEOUT, BENCH_TIMEOUT);
+    return $r;
+}
 
 abstract class Peer
 {
@@ -99,7 +109,7 @@ final class SlotlockPeer extends Peer
     {
         return new SlotLockService([
             'host' => $this->host, 'port' => $this->port, 'prefix' => $this->prefix,
-            'ttl' => BENCH_TTL, 'persistent' => true,
+            'ttl' => BENCH_TTL, 'persistent' => true, 'timeout' => BENCH_TIMEOUT,
         ]);
     }
 
@@ -169,9 +179,7 @@ final class PhpredisPeer extends Peer
     /** @return array{Redis, string} */
     private function client(bool $persistent): array
     {
-        $r = new Redis();
-        $persistent ? $r->pconnect($this->host, $this->port, 1.0) : $r->connect($this->host, $this->port, 1.0);
-        return [$r, sha1(self::RELEASE)];
+        return [bench_phpredis($this->host, $this->port, $persistent), sha1(self::RELEASE)];
     }
 
     private static function take(Redis $r, string $key, string $owner): bool
@@ -286,7 +294,8 @@ final class LaravelPeer extends Peer
             'options' => ['prefix' => ''],
             'default' => [
                 'host' => $this->host, 'port' => $this->port, 'database' => 0,
-                'timeout' => 1.0, 'persistent' => $persistent,
+                'timeout' => BENCH_TIMEOUT, 'read_timeout' => BENCH_TIMEOUT, 'read_write_timeout' => BENCH_TIMEOUT,
+                'persistent' => $persistent,
             ],
         ];
         $redis = new Illuminate\Redis\RedisManager(new Illuminate\Container\Container(), $this->driver, $config);
@@ -385,8 +394,7 @@ final class SymfonyPeer extends Peer
 
     private function factory(bool $persistent): Symfony\Component\Lock\LockFactory
     {
-        $r = new Redis();
-        $persistent ? $r->pconnect($this->host, $this->port, 1.0) : $r->connect($this->host, $this->port, 1.0);
+        $r = bench_phpredis($this->host, $this->port, $persistent);
         return new Symfony\Component\Lock\LockFactory(new Symfony\Component\Lock\Store\RedisStore($r, (float) BENCH_TTL));
     }
 
@@ -489,9 +497,7 @@ final class MalkuschPeer extends Peer
 
     private function client(bool $persistent): Redis
     {
-        $r = new Redis();
-        $persistent ? $r->pconnect($this->host, $this->port, 1.0) : $r->connect($this->host, $this->port, 1.0);
-        return $r;
+        return bench_phpredis($this->host, $this->port, $persistent);
     }
 
     private function mutex(Redis $r, int $i): malkusch\lock\mutex\PHPRedisMutex

@@ -200,12 +200,17 @@ foreach ($variants as $v) {
                 $op();
             }
             $p->acqNs = 0;
+            $ru0 = getrusage();
             $t0 = hrtime(true);
             for ($i = 0; $i < $fixedOps; $i++) {
                 $op();
             }
             $secs = (hrtime(true) - $t0) / 1e9;
+            $ru1 = getrusage();
             $res = [$fixedOps, $secs, $fixedOps ? $secs * 1e6 / $fixedOps : 0.0];
+            $cpuUs = static fn (array $ru, string $k) => $ru["ru_$k.tv_sec"] * 1e6 + $ru["ru_$k.tv_usec"];
+            $rusage = $fixedOps ? [($cpuUs($ru1, 'utime') - $cpuUs($ru0, 'utime')) / $fixedOps,
+                                   ($cpuUs($ru1, 'stime') - $cpuUs($ru0, 'stime')) / $fixedOps] : [0, 0];
         } else {
             $slice = (int) ($duration * 1e9 / 20);
             bench_run_until($op, hrtime(true) + (int) ($warmup * 1e9), $slice);
@@ -218,6 +223,7 @@ foreach ($variants as $v) {
         $p->unblock($blocked);
     }
     $out['results'][] = ['variant' => $v, 'ops' => $res[0], 'secs' => $res[1], 'us' => $res[2],
-                         'acq_us' => $scenario === 'request' ? null : $acqUs];
+                         'acq_us' => $scenario === 'request' ? null : $acqUs]
+                       + (isset($rusage) ? ['cpu_user_us' => $rusage[0], 'cpu_sys_us' => $rusage[1]] : []);
 }
 echo json_encode($out), "\n";
