@@ -674,6 +674,10 @@ static bool arg_instant(slotlock_service_obj *intern, zval *start, const char *n
     *sse = (int64_t)d->time->sse;
     whole = d->time->us == 0 && ((*sse % 60) + 60) % 60 == 0;
     zval_ptr_dtor(&parsed);
+    if (*sse < SL_UNIX_MIN || *sse >= SL_UNIX_MAX) {
+        zend_value_error("%s must be in the years 1000 to 9999", name);
+        return false;
+    }
     if (!whole) {
         zend_value_error("%s must be on a whole minute (seconds must be 0)", name);
         return false;

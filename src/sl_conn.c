@@ -268,15 +268,19 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
         }
         node_drop(node);
     }
-    if (node->pool) {
+    tv = to_timeval(ep->timeout);
+    if (node->pool && !node->skip_pool) {
         node->conn = pool_take(node->pool, node->pool_key);
         if (node->conn) {
-            SL_STAT_INC(node->stats, pool_hits, 1);
-            return SL_OK;
+            /* a pooled connection carries the timeout of whoever opened it */
+            if (redisSetTimeout(node->conn->ctx, tv) == REDIS_OK) {
+                SL_STAT_INC(node->stats, pool_hits, 1);
+                return SL_OK;
+            }
+            node_drop(node);
         }
     }
 
-    tv = to_timeval(ep->timeout);
     errno = 0;
     ctx = ep->socket ? redisConnectUnixWithTimeout(ep->socket, tv) : redisConnectWithTimeout(ep->host, ep->port, tv);
     saved_errno = errno;
@@ -481,11 +485,14 @@ sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size
          * Never after a timeout: the server may be alive but slow, and the
          * caller's time budget is spent. */
         if (rc == SL_ERR_IO && reused && attempt == 0) {
+            /* a fresh connection: the pool may hold more dead ones (restart) */
             SL_STAT_INC(node->stats, reconnects, 1);
+            node->skip_pool = 1;
             continue;
         }
         break;
     }
+    node->skip_pool = 0;
     return rc;
 }
 
@@ -502,7 +509,7 @@ void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, co
 {
     struct pollfd pfd[64];
     size_t idx[64], i, waiting = 0;
-    int64_t deadline = now_ms() + (int64_t)(timeout * 1000.0);
+    int64_t deadline;
 
     for (i = 0; i < n; i++) {
         int done = 0;
@@ -524,13 +531,16 @@ void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, co
         }
     }
 
+    /* The wait starts once every command is out: a slow connect or
+     * handshake of one node must not eat the others' time. */
+    deadline = now_ms() + (int64_t)(timeout * 1000.0);
     while (waiting > 0) {
         size_t k, still = 0;
         int64_t left = deadline - now_ms();
-        int rc;
+        int rc, last = left <= 0;
 
-        if (left <= 0) {
-            break;
+        if (last) {
+            left = 0; /* one last look at what has arrived */
         }
         for (k = 0; k < waiting; k++) {
             pfd[k].fd = nodes[idx[k]]->conn->ctx->fd;
@@ -565,6 +575,9 @@ void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, co
             }
         }
         waiting = still;
+        if (last) {
+            break;
+        }
     }
     /* Whoever has not answered by the deadline is dropped. */
     for (i = 0; i < waiting; i++) {

@@ -42,6 +42,7 @@ typedef struct {
     sl_pool *pool;      /* NULL: not persistent */
     sl_conn *conn;
     sl_stats *stats;    /* may be NULL */
+    int skip_pool;      /* the retry after a dead pooled connection opens a fresh one */
 } sl_node;
 
 void sl_pool_init(sl_pool *pool, size_t max_idle);

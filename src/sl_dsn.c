@@ -222,7 +222,8 @@ static sl_status parse_query(const char *q, size_t len, sl_endpoint *ep, sl_erro
             }
             ep->timeout = t;
         } else {
-            sl_error_set(err, SL_ERR_ARG, "unknown DSN option \"%.*s\"", (int)(klen > 32 ? 32 : klen), q);
+            /* never echo it: a '?' in an unescaped password lands here */
+            sl_error_set(err, SL_ERR_ARG, "unknown DSN option (allowed: database, timeout)");
             return SL_ERR_ARG;
         }
         q = amp ? amp + 1 : end;
@@ -449,7 +450,7 @@ char *sl_endpoint_pool_key(const sl_endpoint *ep)
 void sl_dsn_mask(const char *dsn, char *out, size_t size)
 {
     const char *scheme_end = strstr(dsn, "://");
-    const char *at, *colon, *q;
+    const char *user, *at, *colon = NULL, *q;
 
     if (size == 0) {
         return;
@@ -458,20 +459,24 @@ void sl_dsn_mask(const char *dsn, char *out, size_t size)
         snprintf(out, size, "%s", dsn);
         return;
     }
-    at = NULL;
-    for (q = scheme_end + 3; *q && *q != '?'; q++) {
-        if (*q == '@') {
-            at = q;
-        }
-    }
+    /* Mask everything up to the last '@': masking too much is harmless,
+     * too little shows a password. Keep "user:" only when its ':' comes
+     * before any '/' or '?'. */
+    user = scheme_end + 3;
+    at = strrchr(user, '@');
     if (!at) {
         snprintf(out, size, "%s", dsn);
         return;
     }
-    colon = memchr(scheme_end + 3, ':', (size_t)(at - scheme_end - 3));
+    for (q = user; q < at && *q != '/' && *q != '?'; q++) {
+        if (*q == ':') {
+            colon = q;
+            break;
+        }
+    }
     if (colon) {
         snprintf(out, size, "%.*s:***%s", (int)(colon - dsn), dsn, at);
     } else {
-        snprintf(out, size, "%.*s***%s", (int)(scheme_end + 3 - dsn), dsn, at);
+        snprintf(out, size, "%.*s***%s", (int)(user - dsn), dsn, at);
     }
 }

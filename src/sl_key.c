@@ -206,6 +206,10 @@ sl_status sl_resource_keys_ex(sl_keylist *out, const char *prefix, int tagged, c
         sl_error_set(err, SL_ERR_ARG, "bucket must be a whole number of minutes");
         return SL_ERR_ARG;
     }
+    if (from < SL_UNIX_MIN || to > SL_UNIX_MAX) {
+        sl_error_set(err, SL_ERR_ARG, "the interval is out of range (years 1000 to 9999)");
+        return SL_ERR_ARG;
+    }
     if (to <= from) {
         sl_error_set(err, SL_ERR_ARG, "$end must be after $start");
         return SL_ERR_ARG;

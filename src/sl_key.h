@@ -12,6 +12,9 @@
 /* Keys one lock may hold, and keys one acquire may look at. */
 #define SL_MAX_LOCK_KEYS 64
 #define SL_MAX_ACQUIRE_KEYS 1024
+/* Unix seconds of 1000-01-01 and 10000-01-01 UTC: the years keys can name. */
+#define SL_UNIX_MIN INT64_C(-30610224000)
+#define SL_UNIX_MAX INT64_C(253402300800)
 
 typedef struct {
     int year, month, day, hour, minute;

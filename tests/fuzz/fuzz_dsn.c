@@ -72,12 +72,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * no '*' to blend with the mask) never shows in the masked copy. */
     if (rc == SL_OK && ep.password && size < sizeof(masked) - 8 && !memchr(data, '%', size) &&
         !strchr(ep.password, '*') && count_of(cstr, ep.password) == 1
-#ifndef SL_FUZZ_KNOWN_BUGS
-        /* Known bug (tests/unit/test_known_bugs.c): for unix:// the mask looks for the
-         * userinfo up to the last '@' of the path, the parser up to the first '/':
-         * "unix://secret@/a:b@c" is masked as "unix://secret@/a:***@c". */
-        && ep.socket == NULL
-#endif
     ) {
         CHECK(strstr(masked, ep.password) == NULL);
     }

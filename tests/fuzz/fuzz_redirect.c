@@ -43,7 +43,6 @@ static uint16_t ref_slot(const uint8_t *key, size_t n)
     return ref_crc16(key, n) & 16383;
 }
 
-#ifdef SL_FUZZ_KNOWN_BUGS
 static size_t spaces(const char *s)
 {
     size_t n = 0;
@@ -53,7 +52,6 @@ static size_t spaces(const char *s)
     }
     return n;
 }
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -73,13 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(host_len >= 1);
         CHECK(port > 0 && port < 65536);
         CHECK(host[host_len] == ':');
-#ifdef SL_FUZZ_KNOWN_BUGS
-        /* Known bug (tests/unit/test_known_bugs.c): the slot number is taken into the host
-         * of a well-formed "MOVED <slot> <host>:<port>" (two spaces). */
+        /* The slot number is never taken into the host of a well-formed
+         * "MOVED <slot> <host>:<port>" (regression: tests/unit/test_regressions.c). */
         if ((err_is(&err, "MOVED ") || err_is(&err, "ASK ")) && spaces(cstr) == 2) {
             CHECK(memchr(host, ' ', host_len) == NULL);
         }
-#endif
     }
     err.code = SL_ERR_IO;
     CHECK(!err_is(&err, "MOVED ") && !err_is(&err, "ASK "));

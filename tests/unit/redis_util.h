@@ -1,4 +1,4 @@
-/* Helpers of the tests that talk to a real Redis (test_lock_redis, test_known_bugs). */
+/* Helpers of the tests that talk to a real Redis (test_lock_redis, test_regressions). */
 #ifndef SL_TEST_REDIS_UTIL_H
 #define SL_TEST_REDIS_UTIL_H
 

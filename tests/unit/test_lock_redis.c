@@ -1314,7 +1314,7 @@ static void quorum_init(quorum *q, const fx *f, const int ports[3], double timeo
         test_endpoint(&q->eps[i], timeout);
         q->eps[i].database = Q_DB0 + i;
         if (ports && ports[i]) {
-            /* Database 0: no SELECT in the handshake (see test_known_bugs, bug 6). */
+            /* Database 0: no SELECT in the handshake (see test_regressions, bug 6). */
             q->eps[i].port = ports[i];
             q->eps[i].database = 0;
         }

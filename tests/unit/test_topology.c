@@ -54,7 +54,7 @@ static void test_err_is(void **state)
     assert_false(err_is(&err, "READONLY"));
 }
 
-/* What parse_redirect must refuse (see test_known_bugs for what it must accept). */
+/* What parse_redirect must refuse (see test_regressions for what it must accept). */
 static void test_parse_redirect_rejects(void **state)
 {
     static const char *const bad[] = {

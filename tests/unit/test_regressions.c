@@ -1,8 +1,8 @@
 /*
- * Bugs found in src/ that are not fixed yet. Each test states the behaviour
- * that src/ should have; they FAIL until the bug is fixed, so they are kept out
- * of `make test` and run by `make known-bugs`. When one passes, move it into
- * the test file of its module.
+ * Regression tests of bugs found in src/ (Cluster redirect parsing, the
+ * quorum deadline, pooled connection timeouts, retries past dead pooled
+ * connections, resource interval overflow, DSN masking). Each states the
+ * behaviour src/ has had since the fix.
  *
  * Needs SLOTLOCK_TEST_HOST / SLOTLOCK_TEST_PORT like test_lock_redis.
  */
@@ -343,5 +343,5 @@ int main(void)
     };
 
     signal(SIGPIPE, SIG_IGN);
-    return cmocka_run_group_tests_name("known_bugs", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("regressions", tests, group_setup, group_teardown);
 }
