@@ -65,7 +65,8 @@ final class SlotLockService
     /**
      * Calls $listener(array $event) after each lock operation: event
      * (acquired, reacquired, conflict, released, extended, lost, committed,
-     * error), key, fence, ttl, reason. Never the owner. null removes it.
+     * relocked, error), key, fence, ttl_ms, reason. Never the owner. null
+     * removes it.
      */
     public function onEvent(?callable $listener): void {}
 

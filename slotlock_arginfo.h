@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: a8d290de92b0118b2da2f58bc7690afbabbc1711 */
+ * Stub hash: 2027cc6bcab4a8414f951ab9bfa7a58fb4b53f8d */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLockService___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, options, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")

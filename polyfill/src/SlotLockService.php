@@ -21,6 +21,9 @@ final class SlotLockService
     private const TTL_MIN = 1;
     private const TTL_MAX = 86400;
     private const MAX_LOCK_KEYS = 64;
+    /** Unix seconds of 1000-01-01 and 10000-01-01 UTC: the years keys can name. */
+    private const UNIX_MIN = -30610224000;
+    private const UNIX_MAX = 253402300800;
     private const MAX_ACQUIRE_KEYS = 1024;
     private const MAX_TIMEOUT = 3600.0;
     private const DEFAULT_HOST = '127.0.0.1';
@@ -429,6 +432,22 @@ final class SlotLockService
         return self::$stats;
     }
 
+    /** mode (always single here), hash_tag, and the node with whether it is connected. */
+    public function topology(): array
+    {
+        $this->fetch();
+        $link = $this->persistent ? (self::$pool[$this->poolId] ?? null) : $this->own;
+        return [
+            'mode' => 'single',
+            'hash_tag' => false,
+            'nodes' => [[
+                'addr' => self::describe($this->ep),
+                'role' => 'master',
+                'connected' => $link !== null && $link->pid === getmypid(),
+            ]],
+        ];
+    }
+
     /** Closes this object's connection (a persistent one is closed too). */
     public function close(): void
     {
@@ -450,6 +469,7 @@ final class SlotLockService
             'endpoint' => self::describe($this->ep),
             'prefix' => $this->prefix,
             'ttl' => $this->ttl,
+            'mode' => 'single',
             'timeout' => $this->ep['timeout'],
             'persistent' => $this->persistent,
             'key_timezone' => $this->tzName,
@@ -653,6 +673,19 @@ final class SlotLockService
                     }
                     $o['tz'] = $value;
                     break;
+                case 'cluster':
+                case 'sentinel':
+                case 'nodes':
+                case 'master':
+                case 'wait_replicas':
+                case 'wait_timeout':
+                case 'sentinel_check':
+                case 'drift_factor':
+                case 'hash_tag':
+                    /* Cluster, Sentinel and quorum live in the extension's C core only. */
+                    throw new SlotLockException(sprintf(
+                        'SlotLockService::__construct(): Option "%s" needs the slotlock extension; the PHP polyfill speaks to one Redis node',
+                        $name));
                 default:
                     throw new ValueError(sprintf('SlotLockService::__construct(): Unknown option "%s"',
                         strlen($name) > 64 ? '(too long)' : $name));
@@ -762,7 +795,8 @@ final class SlotLockService
                 }
                 $ep['timeout'] = $t;
             } else {
-                throw new ValueError('unknown DSN option "' . substr($k, 0, 32) . '"');
+                /* never echo it: a '?' in an unescaped password lands here */
+                throw new ValueError('unknown DSN option (allowed: database, timeout)');
             }
         }
     }
@@ -978,6 +1012,9 @@ final class SlotLockService
         } catch (Error $e) {
             throw new ValueError("$name is an uninitialized DateTime object");
         }
+        if ($sse < self::UNIX_MIN || $sse >= self::UNIX_MAX) {
+            throw new ValueError("$name must be in the years 1000 to 9999");
+        }
         if ($us !== 0 || (($sse % 60) + 60) % 60 !== 0) {
             throw new ValueError("$name must be on a whole minute (seconds must be 0)");
         }
@@ -1175,6 +1212,9 @@ final class SlotLockService
         $from -= $before * 60;
         $to += $after * 60;
         $bs = $this->bucket * 60;
+        if ($from < self::UNIX_MIN || $to > self::UNIX_MAX) {
+            throw new ValueError('the interval is out of range (years 1000 to 9999)');
+        }
         if ($to <= $from) {
             throw new ValueError('$end must be after $start');
         }
@@ -1189,7 +1229,7 @@ final class SlotLockService
         for (; $b < $to; $b += $bs) {
             $t = array_map('intval', explode(' ', gmdate('Y n j G i', $b)));
             if ($t[0] < 1000 || $t[0] > 9999) {
-                throw new ValueError('the interval is out of range');
+                throw new ValueError('the interval is out of range (years 1000 to 9999)');
             }
             $keys[] = sprintf('%s:c%s:r%s:b%04d%02d%02d%02d%02d', $this->prefix, $cid, $rid, ...$t);
         }
