@@ -220,7 +220,7 @@ sl_status sl_resource_keys_ex(sl_keylist *out, const char *prefix, int tagged, c
         b -= bucket_s;
     }
     if ((to - b + bucket_s - 1) / bucket_s > SL_MAX_LOCK_KEYS) {
-        sl_error_set(err, SL_ERR_ARG, "the interval spans more than %d buckets", SL_MAX_LOCK_KEYS);
+        sl_error_set(err, SL_ERR_ARG, "$start to $end (with the buffers) spans more than %d buckets", SL_MAX_LOCK_KEYS);
         return SL_ERR_ARG;
     }
     for (; b < to; b += bucket_s) {

@@ -43,9 +43,9 @@ end before start: ValueError: $end must be after $start
 end = start: ValueError: $end must be after $start
 acquire end before start: ValueError: $end must be after $start
 check end before start: ValueError: $end must be after $start
-65 buckets: ValueError: the interval spans more than 64 buckets
-acquire 65 buckets: ValueError: the interval spans more than 64 buckets
-buffers make 65 buckets: ValueError: the interval spans more than 64 buckets
-check 65 buckets: ValueError: the interval spans more than 64 buckets
+65 buckets: ValueError: $start to $end (with the buffers) spans more than 64 buckets
+acquire 65 buckets: ValueError: $start to $end (with the buffers) spans more than 64 buckets
+buffers make 65 buckets: ValueError: $start to $end (with the buffers) spans more than 64 buckets
+check 65 buckets: ValueError: $start to $end (with the buffers) spans more than 64 buckets
 int(64)
 int(0)

@@ -1223,7 +1223,7 @@ final class SlotLockService
             $b -= $bs;
         }
         if (intdiv($to - $b + $bs - 1, $bs) > self::MAX_LOCK_KEYS) {
-            throw new ValueError('the interval spans more than ' . self::MAX_LOCK_KEYS . ' buckets');
+            throw new ValueError('$start to $end (with the buffers) spans more than ' . self::MAX_LOCK_KEYS . ' buckets');
         }
         $keys = [];
         for (; $b < $to; $b += $bs) {
