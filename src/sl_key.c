@@ -245,7 +245,16 @@ sl_status sl_resource_keys_ex(sl_keylist *out, const char *prefix, int tagged, c
 
 void sl_keylist_init(sl_keylist *l)
 {
-    memset(l, 0, sizeof(*l));
+    l->count = 0;
+    l->cap = 0;
+    l->keys = NULL;
+    l->lens = NULL;
+    l->arena_used = 0;
+}
+
+static int in_arena(const sl_keylist *l, const char *p)
+{
+    return p >= l->arena && p < l->arena + sizeof(l->arena);
 }
 
 void sl_keylist_free(sl_keylist *l)
@@ -253,10 +262,14 @@ void sl_keylist_free(sl_keylist *l)
     size_t i;
 
     for (i = 0; i < l->count; i++) {
-        free(l->keys[i]);
+        if (!in_arena(l, l->keys[i])) {
+            free(l->keys[i]);
+        }
     }
-    free(l->keys);
-    free(l->lens);
+    if (l->keys != l->inline_keys) {
+        free(l->keys);
+        free(l->lens);
+    }
     sl_keylist_init(l);
 }
 
@@ -265,22 +278,45 @@ sl_status sl_keylist_push(sl_keylist *l, const char *key, size_t len)
     char *copy;
 
     if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **keys = realloc(l->keys, cap * sizeof(*keys));
-        size_t *lens;
-        if (!keys) {
-            return SL_ERR_NOMEM;
+        if (l->cap == 0) {
+            l->keys = l->inline_keys;
+            l->lens = l->inline_lens;
+            l->cap = SL_KEYLIST_INLINE;
+        } else {
+            size_t cap = l->cap * 2;
+            char **keys;
+            size_t *lens;
+
+            if (l->keys == l->inline_keys) {
+                keys = malloc(cap * sizeof(*keys));
+                lens = malloc(cap * sizeof(*lens));
+                if (!keys || !lens) {
+                    free(keys);
+                    free(lens);
+                    return SL_ERR_NOMEM;
+                }
+                memcpy(keys, l->keys, l->count * sizeof(*keys));
+                memcpy(lens, l->lens, l->count * sizeof(*lens));
+            } else {
+                keys = realloc(l->keys, cap * sizeof(*keys));
+                if (!keys) {
+                    return SL_ERR_NOMEM;
+                }
+                l->keys = keys;
+                lens = realloc(l->lens, cap * sizeof(*lens));
+                if (!lens) {
+                    return SL_ERR_NOMEM;
+                }
+            }
+            l->keys = keys;
+            l->lens = lens;
+            l->cap = cap;
         }
-        l->keys = keys;
-        lens = realloc(l->lens, cap * sizeof(*lens));
-        if (!lens) {
-            return SL_ERR_NOMEM;
-        }
-        l->lens = lens;
-        l->cap = cap;
     }
-    copy = malloc(len + 1);
-    if (!copy) {
+    if (l->arena_used + len + 1 <= sizeof(l->arena)) {
+        copy = l->arena + l->arena_used;
+        l->arena_used += len + 1;
+    } else if (!(copy = malloc(len + 1))) {
         return SL_ERR_NOMEM;
     }
     memcpy(copy, key, len);

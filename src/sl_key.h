@@ -20,11 +20,18 @@ typedef struct {
     int year, month, day, hour, minute;
 } sl_slot_time;
 
-/* A growable list of keys (each NUL-terminated). */
+#define SL_KEYLIST_INLINE 4
+
+/* A growable list of keys (each NUL-terminated). The first few keys live
+ * inside the struct: one slot or a short compound needs no allocation. */
 typedef struct {
     size_t count, cap;
     char **keys;
     size_t *lens;
+    char *inline_keys[SL_KEYLIST_INLINE];
+    size_t inline_lens[SL_KEYLIST_INLINE];
+    size_t arena_used;
+    char arena[SL_KEYLIST_INLINE * 128];
 } sl_keylist;
 
 /* [A-Za-z0-9_.-]{1,64} */

@@ -92,19 +92,24 @@ sl_status sl_script_run(sl_node *node, sl_script_id id, size_t nkeys, const char
 {
     const sl_script *s = sl_script_get(id);
     size_t argc = 3 + nkeys + nargs, i;
-    const char **argv;
-    size_t *lens;
+    const char **argv, *stack_argv[SL_STACK_ARGS];
+    size_t *lens, stack_lens[SL_STACK_ARGS];
     char numkeys[24];
     sl_status rc;
 
     *reply = NULL;
-    argv = malloc(argc * sizeof(*argv));
-    lens = malloc(argc * sizeof(*lens));
-    if (!argv || !lens) {
-        free(argv);
-        free(lens);
-        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
-        return SL_ERR_NOMEM;
+    if (argc <= SL_STACK_ARGS) {
+        argv = stack_argv;
+        lens = stack_lens;
+    } else {
+        argv = malloc(argc * sizeof(*argv));
+        lens = malloc(argc * sizeof(*lens));
+        if (!argv || !lens) {
+            free(argv);
+            free(lens);
+            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+            return SL_ERR_NOMEM;
+        }
     }
     fmt_int(numkeys, (int64_t)nkeys);
     argv[0] = "EVALSHA";
@@ -141,8 +146,10 @@ sl_status sl_script_run(sl_node *node, sl_script_id id, size_t nkeys, const char
         *reply = NULL;
         rc = err ? err->code : SL_ERR_REPLY;
     }
-    free(argv);
-    free(lens);
+    if (argv != stack_argv) {
+        free(argv);
+        free(lens);
+    }
     return rc;
 }
 
@@ -238,11 +245,14 @@ sl_status sl_decode_status(const redisReply *r, sl_status_result *res, sl_error 
     return SL_OK;
 }
 
-/* KEYS = [extra..., slot keys...]: builds the key vectors for a script. */
+/* KEYS = [extra..., slot keys...]: builds the key vectors for a script
+ * (inline for the common sizes: no allocation on the hot path). */
 typedef struct {
     const char **keys;
     size_t *lens;
     size_t n;
+    const char *inline_keys[SL_STACK_ARGS];
+    size_t inline_lens[SL_STACK_ARGS];
 } key_vec;
 
 static sl_status key_vec_build(key_vec *v, const char *const *extra, size_t n_extra, const sl_keylist *keys,
@@ -251,13 +261,20 @@ static sl_status key_vec_build(key_vec *v, const char *const *extra, size_t n_ex
     size_t i;
 
     v->n = n_extra + keys->count;
-    v->keys = malloc(v->n * sizeof(*v->keys));
-    v->lens = malloc(v->n * sizeof(*v->lens));
-    if (!v->keys || !v->lens) {
-        free(v->keys);
-        free(v->lens);
-        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
-        return SL_ERR_NOMEM;
+    if (v->n <= SL_STACK_ARGS) {
+        v->keys = v->inline_keys;
+        v->lens = v->inline_lens;
+    } else {
+        v->keys = malloc(v->n * sizeof(*v->keys));
+        v->lens = malloc(v->n * sizeof(*v->lens));
+        if (!v->keys || !v->lens) {
+            free(v->keys);
+            free(v->lens);
+            v->keys = NULL;
+            v->lens = NULL;
+            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+            return SL_ERR_NOMEM;
+        }
     }
     for (i = 0; i < n_extra; i++) {
         v->keys[i] = extra[i];
@@ -272,8 +289,10 @@ static sl_status key_vec_build(key_vec *v, const char *const *extra, size_t n_ex
 
 static void key_vec_free(key_vec *v)
 {
-    free(v->keys);
-    free(v->lens);
+    if (v->keys != v->inline_keys) {
+        free(v->keys);
+        free(v->lens);
+    }
 }
 
 /* ---- Routing ---------------------------------------------------------------- */
@@ -532,9 +551,9 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
 {
     aux_keys aux;
     const char *extra[2];
-    const char **args;
-    size_t *arg_lens, i, total = 0;
-    char (*nums)[24];
+    const char **args, *stack_args[SL_STACK_ARGS];
+    size_t *arg_lens, stack_arg_lens[SL_STACK_ARGS], i, total = 0;
+    char (*nums)[24], stack_nums[SL_STACK_ARGS][24];
     key_vec kv;
     redisReply *r = NULL;
     sl_status rc;
@@ -554,9 +573,15 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
     if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
-    args = malloc((2 + n_groups) * sizeof(*args));
-    arg_lens = malloc((2 + n_groups) * sizeof(*arg_lens));
-    nums = malloc((1 + n_groups) * sizeof(*nums));
+    if (2 + n_groups <= SL_STACK_ARGS) {
+        args = stack_args;
+        arg_lens = stack_arg_lens;
+        nums = stack_nums;
+    } else {
+        args = malloc((2 + n_groups) * sizeof(*args));
+        arg_lens = malloc((2 + n_groups) * sizeof(*arg_lens));
+        nums = malloc((1 + n_groups) * sizeof(*nums));
+    }
     if (!args || !arg_lens || !nums) {
         rc = SL_ERR_NOMEM;
         sl_error_set(err, rc, "out of memory");
@@ -598,9 +623,11 @@ done:
     if (r) {
         freeReplyObject(r);
     }
-    free(args);
-    free(arg_lens);
-    free(nums);
+    if (args != stack_args) {
+        free(args);
+        free(arg_lens);
+        free(nums);
+    }
     key_vec_free(&kv);
     return rc;
 }
@@ -952,7 +979,10 @@ sl_status sl_lock_count(sl_locker *lk, int64_t *count, sl_error *err)
     }
     if (lk_quorum(lk)) {
         redisReply *replies[SL_MAX_NODES];
-        key_vec kv = {keys, lens, 1};
+        key_vec kv;
+        kv.keys = keys;
+        kv.lens = lens;
+        kv.n = 1;
         size_t answered, i;
         rc = lk_run_all(lk, SL_SCRIPT_COUNT, &kv, 0, NULL, NULL, replies, &answered, err);
         if (rc == SL_OK) {

@@ -20,6 +20,8 @@
 #define SL_TTL_MIN 1
 #define SL_TTL_MAX 86400
 #define SL_DEFAULT_TTL 300
+/* Commands of up to this many arguments are built on the stack. */
+#define SL_STACK_ARGS 48
 
 typedef struct {
     sl_topology *topo;
