@@ -28,6 +28,10 @@ require __DIR__ . '/lib.php';
 rl_suite('bad_input');
 
 $opt = rl_args(['only' => '', 'verbose' => false]);
+/* a service built from the INI defaults (a null or bad DSN) must not reach a Redis that
+ * happens to run on the default port */
+ini_set('slotlock.dsn', 'redis://127.0.0.1:1');
+ini_set('slotlock.timeout', '0.3');
 const MARK_OWNER = 'TOK3N';
 const MARK_PW = 'S3CR3T';
 const GOOD_START = '2030-11-24 14:00';

@@ -32,6 +32,7 @@ final class Calls
     public static array $slow = [];
     public static array $classes = [];
     public static array $leaks = [];
+    public static array $noEndpoint = [];
 }
 
 /**
@@ -60,6 +61,10 @@ function call(callable $fn, float $timeout, string $label, array $secrets = []):
             if ($s !== '' && (str_contains($e->getMessage(), $s) || str_contains((string) $e, $s))) {
                 Calls::$leaks[] = "$label: message shows '$s'";
             }
+        }
+        /* README, Errors: "Messages name the endpoint (tcp://127.0.0.1:6379/0)" */
+        if ($e instanceof SlotLockException && !preg_match('~(tcp|unix)://~', $e->getMessage())) {
+            Calls::$noEndpoint[get_class($e) . ': ' . substr($e->getMessage(), 0, 60)] = $label;
         }
     }
     return [$v, $e, $ms];
@@ -1001,6 +1006,9 @@ scenario_pool_all_dead();
 rl_check(Calls::$slow === [], 'overall: every call returned within its timeout + 0.5 s',
     sprintf('%d calls, worst %.0f ms over the timeout', Calls::$n, max(0, Calls::$maxMs)) . (Calls::$slow ? '; ' . implode('; ', array_slice(Calls::$slow, 0, 5)) : ''));
 rl_check(Calls::$leaks === [], 'overall: no exception message showed an owner token or a password', implode('; ', array_slice(Calls::$leaks, 0, 5)));
+rl_check(Calls::$noEndpoint === [], 'overall: every SlotLock* exception message names the endpoint (README, Errors)',
+    count(Calls::$noEndpoint) . ' kinds without it' . (Calls::$noEndpoint ? ': ' . implode(' | ', array_map(fn ($m, $l) => "$m... ($l)",
+        array_keys(Calls::$noEndpoint), Calls::$noEndpoint)) : ''));
 ksort(Calls::$classes);
 rl_info('exceptions seen outside the bursts: ' . json_encode(Calls::$classes));
 rl_info(sprintf('faults: %.1f s', rl_ms($t0) / 1000));
