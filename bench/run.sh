@@ -3,13 +3,15 @@
 #
 #   bench/run.sh [--quick] [--rounds N] [--duration SEC] [--tp-duration SEC]
 #                [--cg-ops N] [--mem-ops N] [--only pair,segments,anyof,request,throughput,cpu,memory]
-#                [--out DIR] [--keep]
+#                [--out DIR] [--keep] [--pin-cpu N | --no-pin]
 #
 # Redis: SLOTLOCK_TEST_HOST / SLOTLOCK_TEST_PORT (./dev bench sets them); when
 # unset, a throw-away redis-server on a free port, stopped at exit.
 # Extension: SLOTLOCK_EXT_SO, else modules/slotlock.so (copied first, so a
 # rebuild during the run cannot pull it from under the workers).
-# Writes bench/results/{latest.txt,bench.csv,raw.csv,cpu.csv,memory.csv,bench.png,throughput.png}.
+# CPU layout: Redis and the measured client share one CPU (--pin-cpu, default
+# the last one) except in the throughput scenario; see lib/bench.php.
+# Writes bench/results/{latest.txt,bench.csv,raw.csv,cpu.csv,server.csv,memory.csv,bench.png,throughput.png}.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,18 +21,20 @@ ARGS=("$@")
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> %s\n' "$*" >&2; }
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
-QUICK=0 KEEP=0 OUT=$BENCH/results
+QUICK=0 KEEP=0 OUT=$BENCH/results PIN=$(( $(nproc) - 1 ))
 PASS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) QUICK=1; PASS+=(--quick) ;;
-        --rounds|--duration|--warmup|--tp-duration|--tp-procs|--cg-ops|--cg-peers|--mem-ops|--only)
+        --rounds|--duration|--warmup|--tp-duration|--tp-rounds|--tp-procs|--cg-ops|--cg-peers|--mem-ops|--srv-ops|--srv-rounds|--only)
             [[ $# -ge 2 ]] || die "$1 needs a value"
             PASS+=("$1" "$2"); shift ;;
         --out) [[ $# -ge 2 ]] || die "--out needs a value"; OUT=$2; shift ;;
         --keep) KEEP=1 ;;
+        --pin-cpu) [[ $# -ge 2 ]] || die "--pin-cpu needs a value"; PIN=$2; shift ;;
+        --no-pin) PIN= ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option $1" ;;
     esac
@@ -44,8 +48,12 @@ pkg-config --exists hiredis || die "hiredis not found (apt-get install libhiredi
     || die "php needs the redis and pcntl extensions (apt-get install php-redis)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/slotlock-bench.XXXXXX")
-REDIS_PID=
+REDIS_PID= SERVER_PID= SERVER_MASK=
 cleanup() {
+    # a Redis we were given gets its CPU affinity back
+    if [[ -n "$SERVER_MASK" && "$SERVER_PID" != "$REDIS_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        taskset -a -p "$SERVER_MASK" "$SERVER_PID" >/dev/null 2>&1 || true
+    fi
     if [[ -n "$REDIS_PID" ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
         kill "$REDIS_PID" 2>/dev/null || true
         wait "$REDIS_PID" 2>/dev/null || true
@@ -101,13 +109,29 @@ fi
 redis-cli -h "$HOST" -p "$PORT" ping >/dev/null 2>&1 || die "no Redis at $HOST:$PORT"
 say "Redis at $HOST:$PORT ($REDIS_NOTE)"
 
+# The server's pid, to pin it (a local server only; its affinity is restored at exit).
+PINARGS=()
+if [[ -n "$PIN" ]]; then
+    command -v taskset >/dev/null || die "taskset not found (util-linux); or run with --no-pin"
+    (( PIN >= 0 && PIN < $(nproc) )) || die "--pin-cpu $PIN: this machine has CPUs 0-$(( $(nproc) - 1 ))"
+    if [[ "$HOST" == 127.0.0.1 || "$HOST" == localhost ]]; then
+        SERVER_PID=$(redis-cli -h "$HOST" -p "$PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')
+        if [[ -n "$SERVER_PID" ]] && SERVER_MASK=$(taskset -p "$SERVER_PID" 2>/dev/null | sed -n 's/.*: //p'); then
+            PINARGS=(--redis-pid "$SERVER_PID")
+        fi
+    fi
+    PINARGS+=(--pin-cpu "$PIN")
+    say "pinning Redis${SERVER_PID:+ (pid $SERVER_PID)} and the measured client to CPU $PIN (not for throughput)"
+fi
+
 # ---- run -----------------------------------------------------------------
 mkdir -p "$OUT"
 CMD="bench/run.sh${ARGS[*]:+ ${ARGS[*]}}"
 [[ -n "${SLOTLOCK_TEST_PORT:-}" ]] && CMD="$CMD  (Redis from SLOTLOCK_TEST_PORT, e.g. ./dev bench)"
 START=$SECONDS
 "$PHP" "$BENCH/lib/bench.php" --php "$PHP" --ext "$WORK/slotlock.so" --floor "$WORK/hiredis_floor" \
-    --host "$HOST" --port "$PORT" --out "$OUT" --work "$WORK" --command "$CMD" ${PASS[@]+"${PASS[@]}"}
+    --host "$HOST" --port "$PORT" --out "$OUT" --work "$WORK" --command "$CMD" ${PINARGS[@]+"${PINARGS[@]}"} \
+    ${PASS[@]+"${PASS[@]}"}
 
 # ---- charts --------------------------------------------------------------
 if command -v gnuplot >/dev/null; then

@@ -16,7 +16,7 @@ declare(strict_types=1);
 require __DIR__ . '/peers.php';
 
 $o = getopt('', ['php:', 'ext:', 'floor:', 'host:', 'port:', 'out:', 'work:', 'rounds:', 'duration:', 'warmup:',
-                 'tp-duration:', 'tp-rounds:', 'tp-procs:', 'cg-ops:', 'cg-peers:', 'mem-ops:', 'srv-ops:', 'srv-rounds:', 'only:', 'quick', 'command:']);
+                 'tp-duration:', 'tp-rounds:', 'tp-procs:', 'cg-ops:', 'cg-peers:', 'mem-ops:', 'srv-ops:', 'srv-rounds:', 'redis-pid:', 'pin-cpu:', 'only:', 'quick', 'command:']);
 $cfg = [
     'php' => $o['php'] ?? PHP_BINARY,
     'ext' => $o['ext'] ?? '',
@@ -43,6 +43,8 @@ $cfg += [
     'srv_rounds' => (int) ($o['srv-rounds'] ?? ($q ? 2 : 5)),
     'only' => isset($o['only']) ? explode(',', $o['only']) : null,
     'command' => $o['command'] ?? 'bench/run.sh',
+    'redis_pid' => (int) ($o['redis-pid'] ?? 0),
+    'pin_cpu' => $o['pin-cpu'] ?? '',
 ];
 $loadStart = trim((string) @file_get_contents('/proc/loadavg'));
 $runId = 'bench' . getmypid() . '_' . bin2hex(random_bytes(2));
@@ -67,9 +69,39 @@ function median(array $xs): float
     return $n % 2 ? (float) $xs[intdiv($n, 2)] : ($xs[$n / 2 - 1] + $xs[$n / 2]) / 2;
 }
 
-/** Runs argv; returns [exit code (128+sig when killed), stdout, stderr, seconds]. */
+/*
+ * CPU layout. On a VM, waking a process on another, idle vCPU can cost tens
+ * of us and flips at random with the scheduler's placement: a one-client
+ * latency measurement then reads either ~35 or ~200 us per pair. So the
+ * latency scenarios run Redis and the measured client on one CPU
+ * ("pinned"), and the throughput scenario lets the scheduler place Redis
+ * and the P clients on all CPUs ("free"), as a host running both would.
+ */
+$PIN = null;
+
+function set_layout(array $cfg, string $mode): void
+{
+    global $PIN, $warnings;
+    if ($cfg['pin_cpu'] === '') {
+        return;
+    }
+    $PIN = $mode === 'pinned' ? $cfg['pin_cpu'] : null;
+    if ($cfg['redis_pid'] > 0) {
+        $cpus = $mode === 'pinned' ? $cfg['pin_cpu'] : '0-' . ((int) trim((string) shell_exec('nproc')) - 1);
+        exec('taskset -a -p -c ' . escapeshellarg($cpus) . ' ' . (int) $cfg['redis_pid'] . ' 2>&1', $out, $rc);
+        if ($rc !== 0) {
+            $warnings[] = "taskset on redis-server {$cfg['redis_pid']} failed: " . implode(' ', $out);
+        }
+    }
+}
+
+/** Runs argv (on the pinned CPU, if any); returns [exit code (128+sig when killed), stdout, stderr, seconds]. */
 function run_cmd(array $cmd, float $timeout): array
 {
+    global $PIN;
+    if ($PIN !== null) {
+        $cmd = array_merge(['taskset', '-c', $PIN], $cmd);
+    }
     $t0 = microtime(true);
     $p = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
     if (!$p) {
@@ -249,6 +281,7 @@ $NA = [];   // $NA[scenario][peer] = why not
 $raw = [];
 $t0 = microtime(true);
 foreach ($plan as $scen => $p) {
+    set_layout($cfg, $scen === 'throughput' ? 'free' : 'pinned');
     $peers = $p['peers'];
     $n = count($peers);
     $rounds = $scen === 'throughput' ? $cfg['tp_rounds'] : $cfg['rounds'];
@@ -289,6 +322,7 @@ foreach ($plan as $scen => $p) {
  * one peer at a time, and the commands it ran (INFO commandstats after
  * CONFIG RESETSTAT; Redis 7 counts commands run inside scripts too). The
  * server is the shared resource once many clients run. */
+set_layout($cfg, 'pinned');
 $SRV = [];   // "scenario variant" => peer => [server cpu us/op, commands/op, command list, client cpu us/op, of it sys]
 if ((!$cfg['only'] || in_array('server', $cfg['only'], true)) && $cfg['srv_ops'] > 0) {
     try {
@@ -432,6 +466,8 @@ if ((!$cfg['only'] || in_array('memory', $cfg['only'], true)) && $cfg['mem_ops']
 }
 
 /* ------------------------------------------------------------- cleanup --- */
+
+set_layout($cfg, 'free');
 
 try {
     $r = new Redis();
@@ -725,6 +761,7 @@ $header = sprintf(
     "machine:  %d CPUs, %s, Linux %s; /proc/loadavg at start: %s, at end: %s\n" .
     "software: PHP %s, slotlock %s (git %s, %s modified C files in the tree), Redis %s\n" .
     "peers:    %s\n" .
+    "layout:   %s\n" .
     "settings: %d rounds (peers interleaved, order rotated per round), %.2f s measured + %.2f s warm-up per peer and variant; " .
     "throughput %d rounds of a %.2f s window; server CPU %d pairs; callgrind N=%d; memory %d pairs\n" .
     "columns:  median us/op = median over rounds of wall time per operation; ops/s = 1e6 / median; spread = (max-min)/2 " .
@@ -733,6 +770,9 @@ $header = sprintf(
     date('Y-m-d H:i:s T'), $cfg['quick'] ? ' (QUICK smoke run: few, short rounds; numbers are rough)' : '',
     $cfg['command'], (int) trim((string) shell_exec('nproc')), $cpuModel, php_uname('r'), $loadStart, $load,
     $phpVer, $extVer ?: '?', $gitHead, trim($gitDirty), $redisVer, str_replace("\n", '; ', $pkgs),
+    $cfg['pin_cpu'] === '' ? 'no CPU pinning'
+        : "Redis and the measured client pinned to CPU {$cfg['pin_cpu']} for every scenario but throughput, where the "
+          . 'scheduler places Redis and the P clients on all CPUs' . ($cfg['redis_pid'] ? '' : ' (Redis pid unknown: only clients pinned)'),
     $cfg['rounds'], $cfg['duration'], $cfg['warmup'], $cfg['tp_rounds'], $cfg['tp_duration'], $cfg['srv_ops'],
     $cfg['cg_ops'], $cfg['mem_ops']
 );
