@@ -71,6 +71,9 @@ void slotlock_availability_minit(void);
 /* slotlock_lock.c */
 void slotlock_lock_minit(void);
 
+/* Is the pending exception exit() (or a graceful exit)? Never clear or replace it. */
+bool slotlock_exception_is_exit(void);
+
 /* Throws the exception that matches err (ValueError for argument errors). */
 void slotlock_throw(const sl_error *err);
 

@@ -107,6 +107,11 @@ PHP_INI_BEGIN()
     PHP_INI_ENTRY("slotlock.fail_mode", "open", PHP_INI_ALL, OnUpdateSlotlockFailMode)
 PHP_INI_END()
 
+bool slotlock_exception_is_exit(void)
+{
+    return EG(exception) && (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception)));
+}
+
 void slotlock_throw(const sl_error *err)
 {
     zend_class_entry *ce;

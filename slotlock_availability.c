@@ -152,7 +152,7 @@ static void check_keys(slotlock_service_obj *svc, HashTable *availability, sl_ke
 
     ZVAL_UNDEF(&lock);
     if (slotlock_service_acquire(svc, keys, owner, ttl, &res, &lock, &err) != SL_OK) {
-        if (SLOTLOCK_G(fail_closed) || err.code == SL_ERR_ARG || EG(exception)) {
+        if (SLOTLOCK_G(fail_closed) || !sl_status_is_connection(err.code) || EG(exception)) {
             if (!EG(exception)) {
                 slotlock_throw(&err);
             }
@@ -281,7 +281,9 @@ static bool booking_keys(slotlock_service_obj *svc, zend_string *key, sl_keylist
     if (slotlock_service_handle(svc, key, keys)) {
         return true;
     }
-    zend_clear_exception();
+    if (!slotlock_exception_is_exit()) {
+        zend_clear_exception();
+    }
     return false;
 }
 
@@ -318,7 +320,7 @@ PHP_METHOD(AvailabilityWithLock, beginBooking)
     }
     if (slotlock_service_acquire(svc, &keys, owner, 0, &res, NULL, &err) != SL_OK) {
         sl_keylist_free(&keys);
-        if (SLOTLOCK_G(fail_closed) || EG(exception)) {
+        if (SLOTLOCK_G(fail_closed) || !sl_status_is_connection(err.code) || EG(exception)) {
             if (!EG(exception)) {
                 slotlock_throw(&err);
             }
@@ -398,7 +400,7 @@ PHP_METHOD(AvailabilityWithLock, finishBooking)
     }
     sl_keylist_free(&keys);
     if (rc != SL_OK) {
-        if (SLOTLOCK_G(fail_closed) || EG(exception)) {
+        if (SLOTLOCK_G(fail_closed) || !sl_status_is_connection(err.code) || EG(exception)) {
             if (!EG(exception)) {
                 slotlock_throw(&err);
             }

@@ -426,9 +426,12 @@ static bool service_load_timezone(slotlock_service_obj *intern)
                                                   &name);
     zval_ptr_dtor(&name);
     if (EG(exception)) {
-        zend_clear_exception();
         zval_ptr_dtor(&intern->tz);
         ZVAL_UNDEF(&intern->tz);
+        if (slotlock_exception_is_exit()) {
+            return false; /* exit() from a signal handler: let it unwind */
+        }
+        zend_clear_exception();
         zend_value_error("SlotLockService::__construct(): Option \"key_timezone\" is not a known time zone");
         return false;
     }
@@ -654,8 +657,11 @@ static bool arg_instant(slotlock_service_obj *intern, zval *start, const char *n
         if (!php_date_initialize(Z_PHPDATE_P(&parsed), Z_STRVAL_P(start), Z_STRLEN_P(start), NULL, &intern->tz,
                                  PHP_DATE_INIT_CTOR) ||
             EG(exception)) {
-            zend_clear_exception();
             zval_ptr_dtor(&parsed);
+            if (slotlock_exception_is_exit()) {
+                return false;
+            }
+            zend_clear_exception();
             zend_value_error("%s is not a valid date and time", name);
             return false;
         }
@@ -975,7 +981,7 @@ void slotlock_service_emit(slotlock_service_obj *intern, const char *event, cons
     call_user_function(NULL, NULL, &intern->listener, &rv, 1, &ev);
     zval_ptr_dtor(&rv);
     zval_ptr_dtor(&ev);
-    if (EG(exception)) {
+    if (EG(exception) && !slotlock_exception_is_exit()) {
         /* The lock operation already happened: a throwing listener must not
          * make the caller lose the lock it was handed. */
         zend_object *ex = EG(exception);

@@ -422,17 +422,73 @@ sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_
     return SL_OK;
 }
 
-/* Classifies a complete reply the way sl_node_read() does. */
-static sl_status reply_status(redisReply *r, sl_error *err)
+static int64_t now_ms(void);
+
+/* Reads one reply within the node's timeout. A deadline and poll(), not the
+ * socket's SO_RCVTIMEO alone: every signal PHP handles (pcntl, timers)
+ * interrupts read(), and a restarted read would start a fresh timeout.
+ * -1 with ctx->err set on failure. */
+static int read_reply(sl_node *node, void **out)
+{
+    redisContext *ctx = node->conn->ctx;
+    int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
+
+    *out = NULL;
+    for (;;) {
+        struct pollfd p;
+        int64_t left;
+        int rc;
+
+        if (redisGetReplyFromReader(ctx, out) != REDIS_OK) {
+            return -1;
+        }
+        if (*out) {
+            return 0;
+        }
+        left = deadline - now_ms();
+        if (left > 0) {
+            p.fd = ctx->fd;
+            p.events = POLLIN;
+            p.revents = 0;
+            rc = poll(&p, 1, (int)left);
+            if (rc < 0 && errno == EINTR) {
+                continue;
+            }
+            if (rc < 0) {
+                ctx->err = REDIS_ERR_IO;
+                snprintf(ctx->errstr, sizeof(ctx->errstr), "%s", strerror(errno));
+                return -1;
+            }
+        } else {
+            rc = 0;
+        }
+        if (rc == 0) {
+            ctx->err = REDIS_ERR_IO;
+            snprintf(ctx->errstr, sizeof(ctx->errstr), "timed out");
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (redisBufferRead(ctx) != REDIS_OK) {
+            return -1;
+        }
+    }
+}
+
+/* Classifies a complete reply the way sl_node_read() does; error messages
+ * keep Redis' text first ("Redis error: MOVED ...") and name the node last. */
+static sl_status reply_status(const sl_node *node, redisReply *r, sl_error *err)
 {
     if (r->type == REDIS_REPLY_ERROR) {
         const char *e = r->str;
         /* Refused credentials or permissions are the connection's fault, not the command's. */
         sl_status code = (strncmp(e, "NOAUTH", 6) == 0 || strncmp(e, "WRONGPASS", 9) == 0 ||
-                          strncmp(e, "NOPERM", 6) == 0)
+                          strncmp(e, "NOPERM", 6) == 0 || strstr(e, "NOPERM ") != NULL ||
+                          strstr(e, "can't run this command") != NULL)
                              ? SL_ERR_AUTH
                              : SL_ERR_REPLY;
-        sl_error_set(err, code, "Redis error: %.200s", e);
+        char where[SL_ERRMSG_MAX / 2];
+        sl_endpoint_describe(&node->ep, where, sizeof(where));
+        sl_error_set(err, code, "Redis error: %.140s (from %s)", e, where);
         return SL_ERR_REPLY;
     }
     return SL_OK;
@@ -447,18 +503,13 @@ sl_status sl_node_read(sl_node *node, redisReply **reply, sl_error *err)
         sl_error_set(err, SL_ERR_PROTOCOL, "no reply is pending");
         return SL_ERR_PROTOCOL;
     }
-    errno = 0;
-    if (redisGetReply(node->conn->ctx, &r) != REDIS_OK || r == NULL) {
-        int saved_errno = errno;
-        if (r) {
-            freeReplyObject(r);
-        }
-        return node_io_error(node, saved_errno, err);
+    if (read_reply(node, &r) != 0) {
+        return node_io_error(node, errno, err);
     }
     node->conn->pending--;
     node->conn->uses++;
     *reply = r;
-    return reply_status(*reply, err);
+    return reply_status(node, *reply, err);
 }
 
 sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size_t *lens, redisReply **reply,
@@ -569,7 +620,7 @@ void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, co
                 node->conn->pending--;
                 node->conn->uses++;
                 replies[idx[k]] = r;
-                reply_status(r, &errs[idx[k]]);
+                reply_status(node, r, &errs[idx[k]]);
             } else {
                 idx[still++] = idx[k];
             }

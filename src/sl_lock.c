@@ -729,9 +729,20 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
             free_replies(replies, lk->topo->n_nodes);
         }
     } else {
+        uint64_t reconnects = lk->stats ? lk->stats->reconnects : 0;
         rc = lk_run(lk, keys, SL_SCRIPT_RELEASE, &kv, 1, args, arg_lens, &r, err);
         if (rc == SL_OK) {
             rc = sl_decode_integer(r, &n, err);
+        }
+        if (rc == SL_OK && n == 0 && lk->stats && lk->stats->reconnects != reconnects) {
+            /* The first try's reply was lost and the repeat found nothing to
+             * delete: most likely the first try deleted it. When no key is
+             * there any more, the caller's lock is released: say so. */
+            sl_status_result st;
+            sl_error ignored;
+            if (sl_lock_status(lk, keys, &st, &ignored) == SL_OK && !st.locked) {
+                n = (int64_t)keys->count;
+            }
         }
     }
     if (rc == SL_OK) {

@@ -258,7 +258,7 @@ static int err_is(const sl_error *err, const char *what)
 /* "Redis error: MOVED <slot> <host>:<port>" (or ASK) → host and port. */
 static int parse_redirect(const sl_error *err, const char **host, size_t *host_len, int *port)
 {
-    const char *p = err->msg, *colon;
+    const char *p = err->msg, *colon, *q;
     int skip;
 
     /* skip "Redis", "error:", "MOVED", "<slot>" */
@@ -269,8 +269,18 @@ static int parse_redirect(const sl_error *err, const char **host, size_t *host_l
         }
         p++;
     }
-    colon = strrchr(p, ':');
-    if (!colon || colon == p || strchr(p, ' ')) {
+    {
+        /* the address ends at the next space (" (from tcp://...)" follows) */
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        colon = NULL;
+        for (q = p; q < p + n; q++) {
+            if (*q == ':') {
+                colon = q;
+            }
+        }
+    }
+    if (!colon || colon == p) {
         return 0;
     }
     *host = p;

@@ -50,11 +50,20 @@ final class SlotLockService
             "local t = redis.call('TIME')\n" .
             "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n" .
             "local first, wait, why, booking = 3, -1, 0, ''\n" .
+            "if redis.acl_check_cmd then\n" .
+            "  for _, c in ipairs({{'hset', KEYS[3], 'owner', owner}, {'pexpire', KEYS[3], '1'},\n" .
+            "                      {'zadd', KEYS[2], '0', KEYS[3]}, {'incr', KEYS[1]}}) do\n" .
+            "    if not redis.acl_check_cmd(unpack(c)) then\n" .
+            "      return redis.error_reply('NOPERM this user may not run ' .. c[1] .. ' on slotlock keys')\n" .
+            "    end\n" .
+            "  end\n" .
+            "end\n" .
             "for g = 3, #ARGV do\n" .
             "  local last = first + tonumber(ARGV[g]) - 1\n" .
             "  local free, mine, fence = true, true, false\n" .
             "  for i = first, last do\n" .
             "    local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence', 'booked')\n" .
+            "    if v.err and not string.find(v.err, 'WRONGTYPE', 1, true) then return redis.error_reply(v.err) end\n" .
             "    if v.err or (v[1] and v[1] ~= owner) or v[3] then\n" .
             "      free = false\n" .
             "      local p = redis.call('PTTL', KEYS[i])\n" .
@@ -91,8 +100,17 @@ final class SlotLockService
             "local t = redis.call('TIME')\n" .
             "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n" .
             "local fence = false\n" .
+            "if redis.acl_check_cmd then\n" .
+            "  for _, c in ipairs({{'hset', KEYS[3], 'owner', owner}, {'hsetnx', KEYS[3], 'booked', ''},\n" .
+            "                      {'pexpire', KEYS[3], '1'}, {'zadd', KEYS[2], '0', KEYS[3]}, {'incr', KEYS[1]}}) do\n" .
+            "    if not redis.acl_check_cmd(unpack(c)) then\n" .
+            "      return redis.error_reply('NOPERM this user may not run ' .. c[1] .. ' on slotlock keys')\n" .
+            "    end\n" .
+            "  end\n" .
+            "end\n" .
             "for i = 3, #KEYS do\n" .
             "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence')\n" .
+            "  if v.err and not string.find(v.err, 'WRONGTYPE', 1, true) then return redis.error_reply(v.err) end\n" .
             "  if v.err or (v[1] and v[1] ~= owner) then return {-1, 0} end\n" .
             "  fence = fence or v[2]\n" .
             "end\n" .
@@ -108,6 +126,7 @@ final class SlotLockService
             "local n = 0\n" .
             "for i = 2, #KEYS do\n" .
             "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'booked')\n" .
+            "  if v.err and not string.find(v.err, 'WRONGTYPE', 1, true) then return redis.error_reply(v.err) end\n" .
             "  if not v.err and v[1] == ARGV[1] and not v[2] then\n" .
             "    redis.call('DEL', KEYS[i])\n" .
             "    redis.call('ZREM', KEYS[1], KEYS[i])\n" .
@@ -119,8 +138,13 @@ final class SlotLockService
             "local t = redis.call('TIME')\n" .
             "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n" .
             "local ttl, fence = tonumber(ARGV[2]), false\n" .
+            "if redis.acl_check_cmd and not (redis.acl_check_cmd('pexpire', KEYS[2], '1') and\n" .
+            "                                redis.acl_check_cmd('zadd', KEYS[1], '0', KEYS[2])) then\n" .
+            "  return redis.error_reply('NOPERM this user may not run pexpire or zadd on slotlock keys')\n" .
+            "end\n" .
             "for i = 2, #KEYS do\n" .
             "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence', 'booked')\n" .
+            "  if v.err and not string.find(v.err, 'WRONGTYPE', 1, true) then return redis.error_reply(v.err) end\n" .
             "  if v.err then return {-1, 0, 0} end\n" .
             "  if not v[1] then return {0, 0, 0} end\n" .
             "  if v[1] ~= ARGV[1] or v[3] then return {-1, 0, 0} end\n" .
@@ -134,6 +158,7 @@ final class SlotLockService
         'validate' =>
             "for i = 1, #KEYS do\n" .
             "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'booked')\n" .
+            "  if v.err and not string.find(v.err, 'WRONGTYPE', 1, true) then return redis.error_reply(v.err) end\n" .
             "  if v.err or v[1] ~= ARGV[1] or v[2] then return 0 end\n" .
             "end\n" .
             "return 1\n",
@@ -145,6 +170,9 @@ final class SlotLockService
             "    locked = 1\n" .
             "    if p > ttl then ttl = p end\n" .
             "    local b = redis.pcall('HEXISTS', KEYS[i], 'booked')\n" .
+            "    if type(b) == 'table' and b.err and not string.find(b.err, 'WRONGTYPE', 1, true) then\n" .
+            "      return redis.error_reply(b.err)\n" .
+            "    end\n" .
             "    if b == 1 then booked = 1 end\n" .
             "  end\n" .
             "end\n" .
