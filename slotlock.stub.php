@@ -14,7 +14,7 @@
  * (minutes), persistent (bool), key_timezone, dsn; beyond one node: cluster
  * (seed "host:port" list), sentinel (sentinel list) with master (name),
  * nodes (DSNs of independent masters: a quorum), wait_replicas,
- * wait_timeout, hash_tag, drift_factor. A string is a DSN: "redis://[user:pass@]host[:port][/db]"
+ * wait_timeout, sentinel_check, hash_tag, drift_factor. A string is a DSN: "redis://[user:pass@]host[:port][/db]"
  * or "unix:///path/to/redis.sock[?database=N]". null takes the INI defaults.
  * The constructor validates; the first command connects.
  *

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 2027cc6bcab4a8414f951ab9bfa7a58fb4b53f8d */
+ * Stub hash: f5ac3d2120c0d9f60aea554d18ccf12d13e2f449 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLockService___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, options, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")

@@ -575,7 +575,7 @@ PHP_METHOD(SlotLockService, __construct)
     o.hash_tag = -1;
     o.wait_timeout = 0.1;
     o.drift_factor = 0.01;
-    o.sentinel_check = 1.0;
+    o.sentinel_check = 0.0;
     if (!options_from_ini(&o) || (dsn && !option_dsn(&o, dsn)) || (opts_ht && !options_from_array(&o, opts_ht))) {
         options_free(&o);
         RETURN_THROWS();

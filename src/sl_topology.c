@@ -109,7 +109,7 @@ sl_status sl_topology_init(sl_topology *t, sl_mode mode, const sl_endpoint *base
     t->pool = pool;
     t->stats = stats;
     t->drift_factor = 0.01;
-    t->sentinel_check_ms = 1000;
+    t->sentinel_check_ms = 0;
     if (sl_endpoint_copy(&t->base, base) != SL_OK) {
         sl_error_set(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
