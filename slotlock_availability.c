@@ -141,6 +141,27 @@ static bool check_owner_ttl(zend_string *owner, zend_long ttl, bool ttl_null)
     return true;
 }
 
+/* Whether check() should lock at all. When not, return_value holds the
+ * answer: the input unchanged (disabled, or not available), or an exception
+ * was thrown. */
+static bool check_gate(HashTable *availability, zend_string *owner, zend_long ttl, bool ttl_null, zval *return_value)
+{
+    bool available;
+
+    if (!SLOTLOCK_G(enabled)) {
+        RETVAL_ARR(zend_array_dup(availability));
+        return false;
+    }
+    if (!availability_says_available(availability, &available) || !check_owner_ttl(owner, ttl, ttl_null)) {
+        return false;
+    }
+    if (!available) {
+        RETVAL_ARR(zend_array_dup(availability));
+        return false;
+    }
+    return true;
+}
+
 /* The shared part of check() and checkResource(): keys are built. */
 static void check_keys(slotlock_service_obj *svc, HashTable *availability, sl_keylist *keys, zend_string *owner,
                        zend_long ttl, zval *return_value)
@@ -192,7 +213,7 @@ PHP_METHOD(AvailabilityWithLock, check)
     zval *company, *service, *start;
     zend_string *owner;
     zend_long ttl = 0;
-    bool ttl_null = true, available;
+    bool ttl_null = true;
     sl_keylist keys;
 
     ZEND_PARSE_PARAMETERS_START(5, 6)
@@ -206,14 +227,8 @@ PHP_METHOD(AvailabilityWithLock, check)
     ZEND_PARSE_PARAMETERS_END();
     AVAILABILITY_FETCH(svc);
 
-    if (!SLOTLOCK_G(enabled)) {
-        RETURN_ARR(zend_array_dup(availability));
-    }
-    if (!availability_says_available(availability, &available) || !check_owner_ttl(owner, ttl, ttl_null)) {
-        RETURN_THROWS();
-    }
-    if (!available) {
-        RETURN_ARR(zend_array_dup(availability));
+    if (!check_gate(availability, owner, ttl, ttl_null, return_value)) {
+        return;
     }
     sl_keylist_init(&keys);
     if (slotlock_service_slot_keys(svc, company, service, start, &keys)) {
@@ -229,7 +244,7 @@ PHP_METHOD(AvailabilityWithLock, checkResource)
     zval *company, *resource, *start, *end;
     zend_string *owner;
     zend_long ttl = 0, before = 0, after = 0;
-    bool ttl_null = true, available;
+    bool ttl_null = true;
     sl_keylist keys;
 
     ZEND_PARSE_PARAMETERS_START(6, 9)
@@ -246,14 +261,8 @@ PHP_METHOD(AvailabilityWithLock, checkResource)
     ZEND_PARSE_PARAMETERS_END();
     AVAILABILITY_FETCH(svc);
 
-    if (!SLOTLOCK_G(enabled)) {
-        RETURN_ARR(zend_array_dup(availability));
-    }
-    if (!availability_says_available(availability, &available) || !check_owner_ttl(owner, ttl, ttl_null)) {
-        RETURN_THROWS();
-    }
-    if (!available) {
-        RETURN_ARR(zend_array_dup(availability));
+    if (!check_gate(availability, owner, ttl, ttl_null, return_value)) {
+        return;
     }
     sl_keylist_init(&keys);
     if (slotlock_service_resource_keys(svc, company, resource, start, end, before, after, &keys)) {
