@@ -36,8 +36,8 @@ $cfg += [
     'tp_rounds' => (int) ($o['tp-rounds'] ?? ($o['rounds'] ?? ($q ? 2 : 7))),
     'tp_procs' => array_map('intval', explode(',', $o['tp-procs'] ?? '1,8,32,64')),
     'cg_ops' => (int) ($o['cg-ops'] ?? ($q ? 200 : 2000)),
-    'cg_peers' => explode(',', $o['cg-peers'] ?? ($q ? 'slotlock,phpredis,hiredis-floor'
-        : 'slotlock,polyfill,phpredis,laravel-phpredis,laravel-predis,symfony,php-lock,hiredis-floor,hiredis-raw')),
+    'cg_peers' => explode(',', $o['cg-peers'] ?? ($q ? 'slotlock,phpredis,wire,hiredis-floor'
+        : 'slotlock,polyfill,phpredis,laravel-phpredis,laravel-predis,symfony,php-lock,wire,hiredis-floor,hiredis-raw')),
     'mem_ops' => (int) ($o['mem-ops'] ?? ($q ? 20000 : 1000000)),
     'srv_ops' => (int) ($o['srv-ops'] ?? ($q ? 300 : 3000)),
     'srv_rounds' => (int) ($o['srv-rounds'] ?? ($q ? 2 : 5)),
@@ -239,7 +239,7 @@ $plan = [
     'anyof' => ['title' => '3. Any-of-N: first free of N=8 candidates, 7 held by another owner, + release',
                 'variants' => [8], 'peers' => [...$all, FLOOR], 'vname' => 'N'],
     'request' => ['title' => '4. Request-shaped: new service/factory object per request (persistent connection), acquire + release',
-                  'variants' => [1], 'peers' => $all, 'vname' => ''],
+                  'variants' => [1], 'peers' => array_values(array_diff($all, ['wire'])), 'vname' => ''],
     'throughput' => ['title' => '5. Throughput: P processes, each on its own slot, acquire + release (total ops/s)',
                      'variants' => $cfg['tp_procs'], 'peers' => ['slotlock', 'polyfill', 'phpredis', 'laravel-phpredis', FLOOR],
                      'vname' => 'P'],
@@ -334,8 +334,8 @@ if ((!$cfg['only'] || in_array('server', $cfg['only'], true)) && $cfg['srv_ops']
         };
         $srvPlan = [
             ['pair', 1, [...$all, FLOOR]],
-            ['segments', 4, ['slotlock', 'phpredis', 'laravel-phpredis', FLOOR]],
-            ['anyof', 8, ['slotlock', 'phpredis', 'laravel-phpredis', FLOOR]],
+            ['segments', 4, ['slotlock', 'phpredis', 'laravel-phpredis', 'wire', FLOOR]],
+            ['anyof', 8, ['slotlock', 'phpredis', 'laravel-phpredis', 'wire', FLOOR]],
         ];
         $one = [];   // "scen v" => peer => list of [server us, client us, client sys us, calls/op, names]
         for ($round = 0; $round < $cfg['srv_rounds']; $round++) {

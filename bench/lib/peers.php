@@ -160,6 +160,124 @@ final class SlotlockPeer extends Peer
     }
 }
 
+/* ------------------------------------- phpredis + the extension's scripts -- */
+
+/** The Lua scripts of src/sl_scripts.c: name => text (its C string literals joined). */
+function bench_c_scripts(?string $file = null): array
+{
+    $src = (string) @file_get_contents($file ?? __DIR__ . '/../../src/sl_scripts.c');
+    preg_match_all('/static const char (\w+)_lua\[\]\s*=\s*((?:"(?:[^"\\\\]|\\\\.)*"\s*)+);/s', $src, $m, PREG_SET_ORDER);
+    $out = [];
+    foreach ($m as [, $name, $lits]) {
+        preg_match_all('/"((?:[^"\\\\]|\\\\.)*)"/s', $lits, $parts);
+        $out[$name] = implode('', array_map('stripcslashes', $parts[1]));
+    }
+    return $out;
+}
+
+/*
+ * A diagnostic peer: phpredis sending exactly what the extension sends
+ * (EVALSHA of the acquire / release scripts of src/sl_scripts.c, same KEYS
+ * and ARGV, a 32-hex owner from random_bytes(16)). Against slotlock it
+ * isolates the extension's own cost; against the hiredis floor, PHP's.
+ */
+final class WirePeer extends Peer
+{
+    private Redis $r;
+    private string $acq;
+    private string $rel;
+
+    public function __construct(string $host, int $port, string $prefix, int $service)
+    {
+        parent::__construct($host, $port, $prefix, $service);
+        $this->r = bench_phpredis($host, $port, false);
+        $c = bench_c_scripts();
+        if (!isset($c['acquire'], $c['release'])) {
+            self::fail('no acquire/release script in src/sl_scripts.c');
+        }
+        $this->acq = (string) $this->r->script('load', $c['acquire']);
+        $this->rel = (string) $this->r->script('load', $c['release']);
+    }
+
+    /** Candidates of keys [from, from + n) cut in groups: the 1-based candidate taken, 0 if none. */
+    private function take(array $keys, array $groups, string $owner): int
+    {
+        $args = [$this->prefix . ':fence', $this->prefix . ':active', ...$keys, $owner, (string) (BENCH_TTL * 1000)];
+        foreach ($groups as $g) {
+            $args[] = (string) $g;
+        }
+        $res = $this->r->evalSha($this->acq, $args, 2 + count($keys));
+        is_array($res) || self::fail('acquire: ' . $this->r->getLastError());
+        return $res[0];
+    }
+
+    private function drop(array $keys, string $owner): int
+    {
+        return (int) $this->r->evalSha($this->rel, [$this->prefix . ':active', ...$keys, $owner], 1 + count($keys));
+    }
+
+    public function pair(): void
+    {
+        $t = hrtime(true);
+        $owner = bin2hex(random_bytes(16));
+        $key = $this->key(0);
+        $this->take([$key], [1], $owner) === 1 || self::fail('pair: slot taken');
+        $this->acqNs += hrtime(true) - $t;
+        $this->drop([$key], $owner) === 1 || self::fail('pair: release');
+    }
+
+    public function segments(int $k): void
+    {
+        $t = hrtime(true);
+        $owner = bin2hex(random_bytes(16));
+        $keys = [];
+        for ($i = 0; $i < $k; $i++) {
+            $keys[] = $this->key($i);
+        }
+        $this->take($keys, [$k], $owner) === 1 || self::fail('segments: taken');
+        $this->acqNs += hrtime(true) - $t;
+        $this->drop($keys, $owner) === $k || self::fail('segments: release');
+    }
+
+    public function anyOf(int $n): void
+    {
+        $t = hrtime(true);
+        $owner = bin2hex(random_bytes(16));
+        $keys = [];
+        for ($i = 0; $i < $n; $i++) {
+            $keys[] = $this->key($i);
+        }
+        $c = $this->take($keys, array_fill(0, $n, 1), $owner);
+        $this->acqNs += hrtime(true) - $t;
+        $c === $n || self::fail('anyOf: wrong candidate');
+        $this->drop([$keys[$n - 1]], $owner) === 1 || self::fail('anyOf: release');
+    }
+
+    public function request(): void
+    {
+        self::fail('request is not measured for this diagnostic peer');
+    }
+
+    public static function supports(string $scenario): ?string
+    {
+        return $scenario === 'request' ? 'diagnostic peer: not measured' : null;
+    }
+
+    public function block(int $n): void
+    {
+        for ($i = 0; $i < $n; $i++) {
+            $this->take([$this->key($i)], [1], BENCH_OTHER) === 1 || self::fail('block');
+        }
+    }
+
+    public function unblock(int $n): void
+    {
+        for ($i = 0; $i < $n; $i++) {
+            $this->drop([$this->key($i)], BENCH_OTHER);
+        }
+    }
+}
+
 /* ------------------------------------------------------ phpredis by hand -- */
 
 /* SET key owner NX PX ttl; release: owner-checked DEL in Lua via EVALSHA (EVAL on NOSCRIPT). */
@@ -550,7 +668,7 @@ final class MalkuschPeer extends Peer
 /** The peers by name, in table order; each with what it needs loaded. */
 function bench_peer_names(): array
 {
-    return ['slotlock', 'polyfill', 'phpredis', 'laravel-phpredis', 'laravel-predis', 'symfony', 'php-lock'];
+    return ['slotlock', 'polyfill', 'phpredis', 'laravel-phpredis', 'laravel-predis', 'symfony', 'php-lock', 'wire'];
 }
 
 /** Peers that must run without the extension loaded (they define its classes). */
@@ -565,6 +683,7 @@ function bench_peer_label(string $name): string
         'slotlock' => 'slotlock (ext)',
         'polyfill' => 'slotlock PHP polyfill',
         'phpredis' => 'phpredis by hand',
+        'wire' => 'phpredis + slotlock scripts',
         'laravel-phpredis' => 'Laravel lock/phpredis',
         'laravel-predis' => 'Laravel lock/predis',
         'symfony' => 'Symfony Lock/Redis',
@@ -579,6 +698,7 @@ function bench_peer_class(string $name): string
     return match ($name) {
         'slotlock', 'polyfill' => SlotlockPeer::class,
         'phpredis' => PhpredisPeer::class,
+        'wire' => WirePeer::class,
         'laravel-phpredis', 'laravel-predis' => LaravelPeer::class,
         'symfony' => SymfonyPeer::class,
         'php-lock' => MalkuschPeer::class,
@@ -607,6 +727,8 @@ function bench_peer_new(string $name, string $host, int $port, string $prefix, i
             return new SlotlockPeer($host, $port, $prefix, $service);
         case 'phpredis':
             return new PhpredisPeer($host, $port, $prefix, $service);
+        case 'wire':
+            return new WirePeer($host, $port, $prefix, $service);
         case 'laravel-phpredis':
         case 'laravel-predis':
             if ($name === 'laravel-predis') {
