@@ -1,6 +1,7 @@
 # Charts of a bench/run.sh run. Called by run.sh:
 #   gnuplot -e "work='<dir with bars.dat, throughput.dat>'; out='<results dir>'; ncol=N; ntp=M; subtitle='...'" bench/plot.gp
 # bench.png:      median us per operation, per peer, per scenario (log scale)
+# (work/colors_*.gp, written by lib/bench.php, give each peer its color)
 # throughput.png: total ops/s against concurrent processes
 
 if (!exists("work")) work = "."
@@ -11,6 +12,7 @@ if (!exists("subtitle")) subtitle = ""
 
 set datafile missing "NaN"
 if (ncol > 0) {
+    load work."/colors_bars.gp"
     set terminal pngcairo size 1400,700 enhanced font "DejaVu Sans,11"
     set output out."/bench.png"
     set title "slotlock vs peers: median wall time per operation (lower is better)\n{/*0.8 ".subtitle."}"
@@ -30,6 +32,7 @@ if (ncol > 0) {
 }
 
 if (ntp > 0) {
+    load work."/colors_tp.gp"
     set terminal pngcairo size 1000,600 enhanced font "DejaVu Sans,11"
     set output out."/throughput.png"
     unset logscale

@@ -723,6 +723,15 @@ foreach ([['segments', 4, 3.5, fn ($k) => [2, 2 * $k, 1, $k]], ['anyof', 8, 5.0,
         }
     }
 }
+// pair vs the C floor: the same 2 round trips, so added latency dilutes the client's overhead
+if (isset($S['pair'][1]['slotlock'], $S['pair'][1][FLOOR])) {
+    $ts = median(array_values($S['pair'][1]['slotlock']));
+    $tf = median(array_values($S['pair'][1][FLOOR]));
+    $g = fn ($r) => ($ts + 2 * $r) / ($tf + 2 * $r);
+    $be = max(0.0, ($ts - 1.05 * $tf) / (2 * 0.05));
+    array_unshift($model, sprintf('- pair, slotlock vs hiredis C floor: 2 vs 2 round trips; slotlock/floor = (%.1f + 2 r) / (%.1f + 2 r) = %.3fx at r = 100 us, %.3fx at 500 us; <= 1.05x from r = %.0f us',
+        $ts, $tf, $g(100), $g(500), $be));
+}
 if ($model) {
     $txt[] = "### Round trips: the targets at network distance (model from the medians above)\n\n"
         . "Here Redis is on loopback, where a round trip costs a few us. Adding r us of network latency to every\n"
@@ -844,6 +853,17 @@ foreach ($plan['throughput']['variants'] ?? [] as $v) {
 }
 file_put_contents("{$cfg['work']}/throughput.dat", $tp);
 file_put_contents("{$cfg['work']}/columns", ($groups ? count($barPeers) : 0) . ' ' . count($tpPeers) . "\n");
+/* one color per peer, the same in both charts */
+$colors = ['slotlock' => '#6a1b9a', 'polyfill' => '#ce93d8', 'phpredis' => '#00897b', 'laravel-phpredis' => '#e64a19',
+           'laravel-predis' => '#ffa726', 'symfony' => '#1e3a5f', 'php-lock' => '#fdd835', 'wire' => '#7cb342',
+           FLOOR => '#424242', FLOOR_RAW => '#bdbdbd'];
+foreach (['bars' => $barPeers, 'tp' => $tpPeers] as $name => $peers) {
+    $gp = '';
+    foreach (array_values($peers) as $i => $peer) {
+        $gp .= sprintf("set linetype %d lc rgb '%s'\n", $i + 1, $colors[$peer] ?? '#000000');
+    }
+    file_put_contents("{$cfg['work']}/colors_$name.gp", $gp);
+}
 file_put_contents("{$cfg['work']}/title", ($cfg['quick'] ? 'QUICK run, ' : '') . date('Y-m-d') . ", $cpuModel x" .
     trim((string) shell_exec('nproc')) . ", PHP $phpVer, Redis " . strtok($redisVer, ' ') . "\n");
 
