@@ -424,54 +424,53 @@ sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_
 
 static int64_t now_ms(void);
 
-/* Reads one reply within the node's timeout. A deadline and poll(), not the
- * socket's SO_RCVTIMEO alone: every signal PHP handles (pcntl, timers)
- * interrupts read(), and a restarted read would start a fresh timeout.
+/* Reads one reply within the node's timeout. The socket's SO_RCVTIMEO bounds
+ * each read(), but every signal PHP handles (pcntl, timers) interrupts a
+ * read, and the restarted read would get a fresh timeout: after an EINTR
+ * the socket timeout is cut to what is left of one deadline (and restored
+ * afterwards), so the common path stays one read() per reply.
  * -1 with ctx->err set on failure. */
 static int read_reply(sl_node *node, void **out)
 {
     redisContext *ctx = node->conn->ctx;
     int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
+    int shortened = 0, rc = 0;
 
     *out = NULL;
     for (;;) {
-        struct pollfd p;
-        int64_t left;
-        int rc;
-
         if (redisGetReplyFromReader(ctx, out) != REDIS_OK) {
-            return -1;
+            rc = -1;
+            break;
         }
         if (*out) {
-            return 0;
+            break;
         }
-        left = deadline - now_ms();
-        if (left > 0) {
-            p.fd = ctx->fd;
-            p.events = POLLIN;
-            p.revents = 0;
-            rc = poll(&p, 1, (int)left);
-            if (rc < 0 && errno == EINTR) {
-                continue;
-            }
-            if (rc < 0) {
-                ctx->err = REDIS_ERR_IO;
-                snprintf(ctx->errstr, sizeof(ctx->errstr), "%s", strerror(errno));
-                return -1;
-            }
-        } else {
-            rc = 0;
-        }
-        if (rc == 0) {
-            ctx->err = REDIS_ERR_IO;
-            snprintf(ctx->errstr, sizeof(ctx->errstr), "timed out");
-            errno = ETIMEDOUT;
-            return -1;
-        }
+        errno = 0;
         if (redisBufferRead(ctx) != REDIS_OK) {
-            return -1;
+            rc = -1;
+            break;
+        }
+        if (errno == EINTR || shortened) {
+            int64_t left = deadline - now_ms();
+            struct timeval tv;
+
+            if (left <= 0) {
+                ctx->err = REDIS_ERR_IO;
+                snprintf(ctx->errstr, sizeof(ctx->errstr), "timed out");
+                errno = ETIMEDOUT;
+                rc = -1;
+                break;
+            }
+            tv.tv_sec = (time_t)(left / 1000);
+            tv.tv_usec = (suseconds_t)((left % 1000) * 1000);
+            redisSetTimeout(ctx, tv);
+            shortened = 1;
         }
     }
+    if (shortened && rc == 0) {
+        redisSetTimeout(ctx, to_timeval(node->ep.timeout));
+    }
+    return rc;
 }
 
 /* Classifies a complete reply the way sl_node_read() does; error messages
