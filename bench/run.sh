@@ -71,6 +71,10 @@ trap 'exit 130' INT TERM
 EXT=${SLOTLOCK_EXT_SO:-$ROOT/modules/slotlock.so}
 [[ -f "$EXT" ]] || die "$EXT not found: run ./dev build first"
 cp "$EXT" "$WORK/slotlock.so"
+# what was built: the commit and the uncommitted C files at the time of the copy
+GIT_DESC=$(cd "$ROOT" && { git rev-parse --short HEAD 2>/dev/null || echo '?'; } | tr -d '\n'
+           n=$(git status --porcelain -- '*.c' '*.h' 2>/dev/null | wc -l); echo " + $n uncommitted C/H files")
+GIT_DESC="$GIT_DESC; $(basename "$EXT") built $(date -u -r "$EXT" '+%Y-%m-%d %H:%M:%S UTC')"
 "$PHP" -d "extension=$WORK/slotlock.so" -r 'exit(class_exists("SlotLockService") ? 0 : 1);' \
     || die "$EXT does not load"
 
@@ -130,7 +134,8 @@ CMD="bench/run.sh${ARGS[*]:+ ${ARGS[*]}}"
 [[ -n "${SLOTLOCK_TEST_PORT:-}" ]] && CMD="$CMD  (Redis from SLOTLOCK_TEST_PORT, e.g. ./dev bench)"
 START=$SECONDS
 "$PHP" "$BENCH/lib/bench.php" --php "$PHP" --ext "$WORK/slotlock.so" --floor "$WORK/hiredis_floor" \
-    --host "$HOST" --port "$PORT" --out "$OUT" --work "$WORK" --command "$CMD" ${PINARGS[@]+"${PINARGS[@]}"} \
+    --host "$HOST" --port "$PORT" --out "$OUT" --work "$WORK" --command "$CMD" --git "$GIT_DESC" \
+    ${PINARGS[@]+"${PINARGS[@]}"} \
     ${PASS[@]+"${PASS[@]}"}
 
 # ---- charts --------------------------------------------------------------

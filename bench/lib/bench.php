@@ -16,7 +16,7 @@ declare(strict_types=1);
 require __DIR__ . '/peers.php';
 
 $o = getopt('', ['php:', 'ext:', 'floor:', 'host:', 'port:', 'out:', 'work:', 'rounds:', 'duration:', 'warmup:',
-                 'tp-duration:', 'tp-rounds:', 'tp-procs:', 'cg-ops:', 'cg-peers:', 'mem-ops:', 'srv-ops:', 'srv-rounds:', 'redis-pid:', 'pin-cpu:', 'only:', 'quick', 'command:']);
+                 'tp-duration:', 'tp-rounds:', 'tp-procs:', 'cg-ops:', 'cg-peers:', 'mem-ops:', 'srv-ops:', 'srv-rounds:', 'redis-pid:', 'pin-cpu:', 'git:', 'only:', 'quick', 'command:']);
 $cfg = [
     'php' => $o['php'] ?? PHP_BINARY,
     'ext' => $o['ext'] ?? '',
@@ -760,15 +760,14 @@ $phpVer = trim((string) shell_exec(escapeshellarg($cfg['php']) . ' -r "echo PHP_
 $extVer = $cfg['ext'] === '' ? '?' : trim((string) shell_exec(escapeshellarg($cfg['php']) . ' -d extension='
     . escapeshellarg($cfg['ext']) . ' -r "echo phpversion(\'slotlock\');" 2>/dev/null'));
 $pkgs = trim((string) shell_exec("dpkg-query -W -f='\${Package} \${Version}\\n' php-redis php-predis php-laravel-framework php-symfony-lock php-malkusch-lock libhiredis-dev 2>/dev/null"));
-$git = trim((string) shell_exec('cd ' . escapeshellarg(__DIR__ . '/../..') . ' && git rev-parse --short HEAD 2>/dev/null && git status --porcelain -- src slotlock.c slotlock_service.c slotlock_lock.c 2>/dev/null | wc -l'));
-[$gitHead, $gitDirty] = array_pad(explode("\n", $git), 2, '?');
+$gitDesc = $o['git'] ?? '?';
 $load = trim((string) @file_get_contents('/proc/loadavg'));
 
 $header = sprintf(
     "slotlock benchmarks -- %s%s\n\n" .
     "command:  %s\n" .
     "machine:  %d CPUs, %s, Linux %s; /proc/loadavg at start: %s, at end: %s\n" .
-    "software: PHP %s, slotlock %s (git %s, %s modified C files in the tree), Redis %s\n" .
+    "software: PHP %s, slotlock %s (git %s), Redis %s\n" .
     "peers:    %s\n" .
     "layout:   %s\n" .
     "settings: %d rounds (peers interleaved, order rotated per round), %.2f s measured + %.2f s warm-up per peer and variant; " .
@@ -778,7 +777,7 @@ $header = sprintf(
     "same round (> 1: slotlock is faster)\n",
     date('Y-m-d H:i:s T'), $cfg['quick'] ? ' (QUICK smoke run: few, short rounds; numbers are rough)' : '',
     $cfg['command'], (int) trim((string) shell_exec('nproc')), $cpuModel, php_uname('r'), $loadStart, $load,
-    $phpVer, $extVer ?: '?', $gitHead, trim($gitDirty), $redisVer, str_replace("\n", '; ', $pkgs),
+    $phpVer, $extVer ?: '?', $gitDesc, $redisVer, str_replace("\n", '; ', $pkgs),
     $cfg['pin_cpu'] === '' ? 'no CPU pinning'
         : "Redis and the measured client pinned to CPU {$cfg['pin_cpu']} for every scenario but throughput, where the "
           . 'scheduler places Redis and the P clients on all CPUs' . ($cfg['redis_pid'] ? '' : ' (Redis pid unknown: only clients pinned)'),
