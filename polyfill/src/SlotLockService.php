@@ -50,13 +50,8 @@ final class SlotLockService
             "local t = redis.call('TIME')\n" .
             "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n" .
             "local first, wait, why, booking = 3, -1, 0, ''\n" .
-            "if redis.acl_check_cmd then\n" .
-            "  for _, c in ipairs({{'hset', KEYS[3], 'owner', owner}, {'pexpire', KEYS[3], '1'},\n" .
-            "                      {'zadd', KEYS[2], '0', KEYS[3]}, {'incr', KEYS[1]}}) do\n" .
-            "    if not redis.acl_check_cmd(unpack(c)) then\n" .
-            "      return redis.error_reply('NOPERM this user may not run ' .. c[1] .. ' on slotlock keys')\n" .
-            "    end\n" .
-            "  end\n" .
+            "if redis.acl_check_cmd and not redis.acl_check_cmd('pexpire', KEYS[3], '1') then\n" .
+            "  return redis.error_reply('NOPERM this user may not run pexpire on slotlock keys')\n" .
             "end\n" .
             "for g = 3, #ARGV do\n" .
             "  local last = first + tonumber(ARGV[g]) - 1\n" .
@@ -100,13 +95,9 @@ final class SlotLockService
             "local t = redis.call('TIME')\n" .
             "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n" .
             "local fence = false\n" .
-            "if redis.acl_check_cmd then\n" .
-            "  for _, c in ipairs({{'hset', KEYS[3], 'owner', owner}, {'hsetnx', KEYS[3], 'booked', ''},\n" .
-            "                      {'pexpire', KEYS[3], '1'}, {'zadd', KEYS[2], '0', KEYS[3]}, {'incr', KEYS[1]}}) do\n" .
-            "    if not redis.acl_check_cmd(unpack(c)) then\n" .
-            "      return redis.error_reply('NOPERM this user may not run ' .. c[1] .. ' on slotlock keys')\n" .
-            "    end\n" .
-            "  end\n" .
+            "if redis.acl_check_cmd and not (redis.acl_check_cmd('hsetnx', KEYS[3], 'booked', '') and\n" .
+            "                                redis.acl_check_cmd('pexpire', KEYS[3], '1')) then\n" .
+            "  return redis.error_reply('NOPERM this user may not run hsetnx or pexpire on slotlock keys')\n" .
             "end\n" .
             "for i = 3, #KEYS do\n" .
             "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence')\n" .
@@ -138,9 +129,8 @@ final class SlotLockService
             "local t = redis.call('TIME')\n" .
             "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n" .
             "local ttl, fence = tonumber(ARGV[2]), false\n" .
-            "if redis.acl_check_cmd and not (redis.acl_check_cmd('pexpire', KEYS[2], '1') and\n" .
-            "                                redis.acl_check_cmd('zadd', KEYS[1], '0', KEYS[2])) then\n" .
-            "  return redis.error_reply('NOPERM this user may not run pexpire or zadd on slotlock keys')\n" .
+            "if redis.acl_check_cmd and not redis.acl_check_cmd('pexpire', KEYS[2], '1') then\n" .
+            "  return redis.error_reply('NOPERM this user may not run pexpire on slotlock keys')\n" .
             "end\n" .
             "for i = 2, #KEYS do\n" .
             "  local v = redis.pcall('HMGET', KEYS[i], 'owner', 'fence', 'booked')\n" .
