@@ -1,6 +1,7 @@
 /* Connections, the persistent pool, and command I/O. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,28 @@
 #include <unistd.h>
 
 #include "sl_conn.h"
+
+/* getpid() is a system call on current glibc, and connections check it on
+ * every command: cache it, and refresh the cache in the child of a fork. */
+static pid_t cached_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_refresh(void)
+{
+    cached_pid = getpid();
+}
+
+static void pid_init(void)
+{
+    pid_refresh();
+    pthread_atfork(NULL, NULL, pid_refresh);
+}
+
+static pid_t current_pid(void)
+{
+    pthread_once(&pid_once, pid_init);
+    return cached_pid;
+}
 
 static void conn_free(sl_conn *c)
 {
@@ -48,7 +71,7 @@ void sl_pool_clear(sl_pool *pool)
 static sl_conn *pool_take(sl_pool *pool, const char *key)
 {
     sl_conn **pp = &pool->idle, *c;
-    pid_t pid = getpid();
+    pid_t pid = current_pid();
 
     while ((c = *pp) != NULL) {
         if (c->pid != pid) {
@@ -128,7 +151,7 @@ void sl_node_free(sl_node *node)
 
     if (c) {
         node->conn = NULL;
-        if (node->pool && c->pending == 0 && c->ctx && c->ctx->err == 0 && c->pid == getpid()) {
+        if (node->pool && c->pending == 0 && c->ctx && c->ctx->err == 0 && c->pid == current_pid()) {
             pool_put(node->pool, c);
         } else {
             conn_free(c);
@@ -263,7 +286,7 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
     int saved_errno;
 
     if (node->conn) {
-        if (node->conn->pid == getpid() && node->conn->ctx && node->conn->ctx->err == 0) {
+        if (node->conn->pid == current_pid() && node->conn->ctx && node->conn->ctx->err == 0) {
             return SL_OK;
         }
         node_drop(node);
@@ -317,7 +340,7 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
         return SL_ERR_NOMEM;
     }
     c->ctx = ctx;
-    c->pid = getpid();
+    c->pid = current_pid();
     node->conn = c;
     SL_STAT_INC(node->stats, connects, 1);
     return node_handshake(node, err);

@@ -49,7 +49,7 @@ final class SlotLockService
             "local owner, ttl = ARGV[1], tonumber(ARGV[2])\n" .
             "local t = redis.call('TIME')\n" .
             "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n" .
-            "local first, wait, why, booking = 3, -1, 0, ''\n" .
+            "local first, wait, why, booking, blockers = 3, -1, 0, '', {}\n" .
             "if redis.acl_check_cmd and not redis.acl_check_cmd('pexpire', KEYS[3], '1') then\n" .
             "  return redis.error_reply('NOPERM this user may not run pexpire on slotlock keys')\n" .
             "end\n" .
@@ -61,8 +61,7 @@ final class SlotLockService
             "    if v.err and not string.find(v.err, 'WRONGTYPE', 1, true) then return redis.error_reply(v.err) end\n" .
             "    if v.err or (v[1] and v[1] ~= owner) or v[3] then\n" .
             "      free = false\n" .
-            "      local p = redis.call('PTTL', KEYS[i])\n" .
-            "      if p >= 0 and (wait < 0 or p < wait) then wait = p end\n" .
+            "      blockers[#blockers + 1] = KEYS[i]\n" .
             "      if why == 0 then\n" .
             "        if v.err or not v[3] then why = 1\n" .
             "        elseif v[1] == owner then why, booking = 3, v[3]\n" .
@@ -88,6 +87,10 @@ final class SlotLockService
             "    return {g - 2, fence, ttl, (mine and 0) or 1, 0, ''}\n" .
             "  end\n" .
             "  first = last + 1\n" .
+            "end\n" .
+            "for _, k in ipairs(blockers) do\n" .
+            "  local p = redis.call('PTTL', k)\n" .
+            "  if p >= 0 and (wait < 0 or p < wait) then wait = p end\n" .
             "end\n" .
             "return {0, 0, wait, 0, why, booking}\n",
         'commit' =>
