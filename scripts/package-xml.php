@@ -11,7 +11,7 @@
  *
  * Shipped files: the files git knows (tracked, plus untracked ones that are
  * not ignored) among config.m4 config.w32 *.c *.h slotlock.stub.php src/
- * tests/ (phpt, inc, unit tests, suites) README.md LICENSE docs/.
+ * tests/ (phpt, inc, unit tests, suites, fuzz targets) README.md LICENSE docs/ bench/hiredis_floor.c.
  * Everything outside <contents> in package.xml is left as it is.
  */
 
@@ -67,6 +67,14 @@ function role_of(string $path): ?string
     }
     if (preg_match('~^tests/suites/[^/]+$~', $path)) {
         return 'test';
+    }
+    /* the fuzz targets (not their corpora) and the C floor of the benchmarks: every C file
+     * the repository holds ships, so the tarball builds and checks what git has */
+    if (preg_match('~^tests/fuzz/([^/]+\.[ch]|Makefile|run\.sh|dict/[^/]+)$~', $path)) {
+        return 'test';
+    }
+    if ($path === 'bench/hiredis_floor.c') {
+        return 'doc';
     }
     return null;
 }
