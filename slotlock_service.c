@@ -185,6 +185,19 @@ static bool option_int(const char *name, zval *value, zend_long min, zend_long m
     return true;
 }
 
+/* An int or float option, as a double. */
+static bool option_float(const char *name, zval *value, double *out)
+{
+    if (Z_TYPE_P(value) == IS_LONG) {
+        *out = (double)Z_LVAL_P(value);
+    } else if (Z_TYPE_P(value) == IS_DOUBLE) {
+        *out = Z_DVAL_P(value);
+    } else {
+        return option_type_error(name, "float", value);
+    }
+    return true;
+}
+
 static bool option_prefix(service_options *o, const char *value, size_t len)
 {
     sl_error err;
@@ -290,12 +303,8 @@ static bool options_from_array(service_options *o, HashTable *ht)
             }
         } else if (zend_string_equals_literal(name, "timeout")) {
             double t;
-            if (Z_TYPE_P(value) == IS_LONG) {
-                t = (double)Z_LVAL_P(value);
-            } else if (Z_TYPE_P(value) == IS_DOUBLE) {
-                t = Z_DVAL_P(value);
-            } else {
-                return option_type_error(k, "float", value);
+            if (!option_float(k, value, &t)) {
+                return false;
             }
             if (!(t > 0.0) || t > SL_MAX_TIMEOUT) {
                 zend_value_error("SlotLockService::__construct(): Option \"timeout\" must be > 0 and <= %g seconds",
@@ -356,12 +365,8 @@ static bool options_from_array(service_options *o, HashTable *ht)
             o->wait_replicas = n;
         } else if (zend_string_equals_literal(name, "sentinel_check")) {
             double d;
-            if (Z_TYPE_P(value) == IS_LONG) {
-                d = (double)Z_LVAL_P(value);
-            } else if (Z_TYPE_P(value) == IS_DOUBLE) {
-                d = Z_DVAL_P(value);
-            } else {
-                return option_type_error(k, "float", value);
+            if (!option_float(k, value, &d)) {
+                return false;
             }
             if (!(d >= 0.0 && d <= 60.0)) {
                 zend_value_error("SlotLockService::__construct(): Option \"sentinel_check\" must be 0 to 60 seconds");
@@ -370,12 +375,8 @@ static bool options_from_array(service_options *o, HashTable *ht)
             o->sentinel_check = d;
         } else if (zend_string_equals_literal(name, "wait_timeout") || zend_string_equals_literal(name, "drift_factor")) {
             double d;
-            if (Z_TYPE_P(value) == IS_LONG) {
-                d = (double)Z_LVAL_P(value);
-            } else if (Z_TYPE_P(value) == IS_DOUBLE) {
-                d = Z_DVAL_P(value);
-            } else {
-                return option_type_error(k, "float", value);
+            if (!option_float(k, value, &d)) {
+                return false;
             }
             if (k[0] == 'w' ? !(d >= 0.0 && d <= 60.0) : !(d >= 0.0 && d <= 0.5)) {
                 zend_value_error("SlotLockService::__construct(): Option \"%s\" must be %s", k,
