@@ -8,9 +8,21 @@
  *   php scripts/package-xml.php --check  exit 1 (listing them) when a shipped file
  *                                        is missing from package.xml, or
  *                                        package.xml names a file that does not exist
+ *   php scripts/package-xml.php --stamp FILE
+ *                                        in FILE (a copy of package.xml about to be
+ *                                        packaged): <date> and <time> := now, and
+ *                                        <version><release> := SL_VERSION of
+ *                                        src/sl_common.h
+ *
+ * The release version has one source, SL_VERSION in src/sl_common.h (the
+ * module reports it as PHP_SLOTLOCK_VERSION); scripts/package-check.sh fails
+ * when package.xml's <release> differs. The release date is the day the
+ * package is made: `./dev package` and the package check stamp it into the
+ * copy they give to `pecl package`.
  *
  * Shipped files: the files git knows (tracked, plus untracked ones that are
- * not ignored) among config.m4 config.w32 *.c *.h slotlock.stub.php src/
+ * not ignored; in a release tarball without .git: the files on disk that
+ * .gitignore does not exclude) among config.m4 config.w32 *.c *.h slotlock.stub.php src/
  * tests/ (phpt, inc, unit tests, suites, fuzz targets) README.md LICENSE docs/ bench/hiredis_floor.c.
  * Everything outside <contents> in package.xml is left as it is.
  */
@@ -23,15 +35,8 @@ const PACKAGE_XML = ROOT . '/package.xml';
 /** @return array<string, string> path => role, sorted by path */
 function shipped_files(): array
 {
-    $cmd = 'git -C ' . escapeshellarg(ROOT)
-        . ' ls-files -z --cached --others --exclude-standard 2>/dev/null';
-    $out = shell_exec($cmd);
-    if (!is_string($out)) {
-        fwrite(STDERR, "package-xml: git ls-files failed\n");
-        exit(2);
-    }
     $files = [];
-    foreach (array_unique(array_filter(explode("\0", $out))) as $path) {
+    foreach (candidate_files() as $path) {
         if (!is_file(ROOT . '/' . $path)) {
             continue;                 /* deleted in the work tree, not yet in git */
         }
@@ -42,6 +47,101 @@ function shipped_files(): array
     }
     ksort($files, SORT_STRING);
     return $files;
+}
+
+/**
+ * The files of the source tree: what git knows (tracked, plus untracked files
+ * that are not ignored) in a git work tree; in an unpacked release tarball
+ * (no .git, or no git installed) every file on disk that the .gitignore files
+ * do not exclude, which is the same set for a tree `git archive` made.
+ *
+ * @return list<string>
+ */
+function candidate_files(): array
+{
+    static $said = false;
+    $git = is_dir(ROOT . '/.git') || is_file(ROOT . '/.git');
+    if ($git && trim((string) shell_exec('command -v git 2>/dev/null')) !== '') {
+        $cmd = 'git -C ' . escapeshellarg(ROOT)
+            . ' ls-files -z --cached --others --exclude-standard 2>/dev/null';
+        $out = shell_exec($cmd);
+        if (!is_string($out)) {
+            fwrite(STDERR, "package-xml: git ls-files failed\n");
+            exit(2);
+        }
+        return array_values(array_unique(array_filter(explode("\0", $out))));
+    }
+    if (!$said) {
+        $said = true;
+        fwrite(STDERR, 'package-xml: ' . ($git ? 'git is not installed' : 'not a git work tree (a release tarball)')
+            . ": the shipped files are the files on disk that .gitignore does not exclude\n");
+    }
+    return disk_files('', []);
+}
+
+/**
+ * Files under ROOT/$dir, minus those the .gitignore files (this directory's
+ * and its parents') exclude. Supports what our .gitignore files use: blank
+ * lines, #comments, !negation, a leading / (anchored), a trailing / (directories
+ * only) and shell globs (fnmatch; a pattern without a slash matches the name at
+ * any depth).
+ *
+ * @param list<array{string, string, bool, bool, bool}> $rules base dir, glob, negated, anchored, dir only
+ * @return list<string>
+ */
+function disk_files(string $dir, array $rules): array
+{
+    $abs = ROOT . ($dir === '' ? '' : "/$dir");
+    if (is_file("$abs/.gitignore")) {
+        foreach (file("$abs/.gitignore", FILE_IGNORE_NEW_LINES) as $line) {
+            $line = rtrim($line);
+            if ($line === '' || $line[0] === '#') {
+                continue;
+            }
+            $neg = $line[0] === '!';
+            $line = $neg ? substr($line, 1) : $line;
+            $dirOnly = str_ends_with($line, '/');
+            $line = rtrim($line, '/');
+            $anchored = str_contains($line, '/');
+            $rules[] = [$dir, ltrim($line, '/'), $neg, $anchored, $dirOnly];
+        }
+    }
+    $out = [];
+    $names = scandir($abs) ?: [];
+    sort($names, SORT_STRING);
+    foreach ($names as $name) {
+        if ($name === '.' || $name === '..' || $name === '.git') {
+            continue;
+        }
+        $path = $dir === '' ? $name : "$dir/$name";
+        $isDir = is_dir(ROOT . "/$path") && !is_link(ROOT . "/$path");
+        if (ignored($path, $isDir, $rules)) {
+            continue;
+        }
+        if ($isDir) {
+            array_push($out, ...disk_files($path, $rules));
+        } else {
+            $out[] = $path;
+        }
+    }
+    return $out;
+}
+
+/** @param list<array{string, string, bool, bool, bool}> $rules */
+function ignored(string $path, bool $isDir, array $rules): bool
+{
+    $ignored = false;
+    foreach ($rules as [$base, $glob, $neg, $anchored, $dirOnly]) {
+        if ($dirOnly && !$isDir) {
+            continue;
+        }
+        $rel = $base === '' ? $path : substr($path, strlen($base) + 1);
+        $subject = $anchored ? $rel : basename($rel);
+        if (fnmatch($glob, $subject, FNM_PATHNAME | FNM_PERIOD)) {
+            $ignored = !$neg;
+        }
+    }
+    return $ignored;
 }
 
 /** The role of a shipped file, or null when the file is not shipped. */
@@ -154,11 +254,44 @@ function walk(DOMNode $node, string $prefix, array &$listed): void
     }
 }
 
+/** SL_VERSION of src/sl_common.h: the release version */
+function header_version(): ?string
+{
+    $h = @file_get_contents(ROOT . '/src/sl_common.h');
+    if (is_string($h) && preg_match('~^#\s*define\s+SL_VERSION\s+"([^"]+)"~m', $h, $m)) {
+        return $m[1];
+    }
+    return null;
+}
+
+function stamp(string $file): int
+{
+    $version = header_version();
+    if ($version === null) {
+        fwrite(STDERR, "package-xml: no #define SL_VERSION \"...\" in src/sl_common.h\n");
+        return 1;
+    }
+    $xml = file_get_contents($file);
+    $xml = preg_replace('~<date>[^<]*</date>~', '<date>' . date('Y-m-d') . '</date>', $xml, 1, $dates);
+    $xml = preg_replace('~<time>[^<]*</time>~', '<time>' . date('H:i:s') . '</time>', $xml, 1);
+    $xml = preg_replace('~(<version>\s*<release>)[^<]*(</release>)~', '${1}' . $version . '${2}', $xml, 1, $releases);
+    if ($dates !== 1 || $releases !== 1) {
+        fwrite(STDERR, "package-xml: $file has no <date> or no <version><release>\n");
+        return 1;
+    }
+    file_put_contents($file, $xml);
+    echo "package-xml: $file dated " . date('Y-m-d') . ", release $version\n";
+    return 0;
+}
+
 function main(array $argv): int
 {
     $mode = $argv[1] ?? '--write';
+    if ($mode === '--stamp' && isset($argv[2])) {
+        return stamp($argv[2]);
+    }
     if (!in_array($mode, ['--write', '--list', '--check'], true)) {
-        fwrite(STDERR, "usage: php scripts/package-xml.php [--list|--check]\n");
+        fwrite(STDERR, "usage: php scripts/package-xml.php [--list|--check|--stamp FILE]\n");
         return 2;
     }
     $files = shipped_files();
