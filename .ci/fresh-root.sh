@@ -16,8 +16,8 @@
 #      `./dev test --quick`. Both install what they need with apt-get, from the
 #      host's apt sources.
 #
-# Downloaded .debs are cached in $SLOTLOCK_CI_CACHE/debs (a cache of files, not
-# of installed packages). Needs root, debootstrap, tar, chroot, mount.
+# Downloaded .debs are cached in $SLOTLOCK_CI_CACHE/debs-bookworm (a cache of
+# files, not of installed packages). Needs root, debootstrap, tar, chroot, mount.
 #
 # usage: .ci/fresh-root.sh [--rebuild] [-- COMMAND...]
 #   --rebuild   build a new pristine root even when one is cached
@@ -26,7 +26,7 @@ set -euo pipefail
 
 CHECKOUT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${SLOTLOCK_CI_CACHE:-/var/cache/slotlock-ci}
-SUITE=bookworm
+SUITE=${SLOTLOCK_CI_SUITE:-bookworm}   # another Debian release: scripts/newer-php.sh
 PRISTINE=$CACHE/$SUITE-minbase.tar
 say() { printf '==> fresh-root: %s\n' "$*" >&2; }
 die() { printf 'fresh-root: %s\n' "$*" >&2; exit 1; }
@@ -68,7 +68,7 @@ mirror() {
     echo http://deb.debian.org/debian
 }
 
-mkdir -p "$CACHE/debs" "$CACHE/debootstrap"
+mkdir -p "$CACHE/debs-$SUITE" "$CACHE/debootstrap-$SUITE"
 t0=$SECONDS
 
 # ---- 1. the pristine root ---------------------------------------------------
@@ -76,11 +76,11 @@ if [[ $rebuild == 1 || ! -s "$PRISTINE" ]]; then
     build=$CACHE/build.$$
     rm -rf "$build"
     say "building the pristine root: debootstrap --variant=minbase $SUITE from $(mirror)"
-    if ! debootstrap --variant=minbase --cache-dir="$CACHE/debootstrap" \
-            "$SUITE" "$build" "$(mirror)" >"$CACHE/debootstrap.log" 2>&1; then
-        tail -n 30 "$CACHE/debootstrap.log" >&2
+    if ! debootstrap --variant=minbase --cache-dir="$CACHE/debootstrap-$SUITE" \
+            "$SUITE" "$build" "$(mirror)" >"$CACHE/debootstrap-$SUITE.log" 2>&1; then
+        tail -n 30 "$CACHE/debootstrap-$SUITE.log" >&2
         rm -rf "$build"
-        die "debootstrap failed (log: $CACHE/debootstrap.log)"
+        die "debootstrap failed (log: $CACHE/debootstrap-$SUITE.log)"
     fi
     tar -C "$build" -cf "$PRISTINE.tmp" --numeric-owner .
     mv "$PRISTINE.tmp" "$PRISTINE"
@@ -115,12 +115,17 @@ trap 'exit 130' INT TERM HUP
 
 tar -C "$root" -xf "$PRISTINE" --numeric-owner
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
-# the host's apt sources (and the keyrings they name), and nothing else of apt
+# the host's apt sources (and the keyrings they name), and nothing else of apt;
+# for another release than the host's, its main component from the same mirror
 rm -f "$root/etc/apt/sources.list"
-cp -L /etc/apt/sources.list "$root/etc/apt/" 2>/dev/null || true
-for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [[ -f "$f" ]] && cp -L "$f" "$root/etc/apt/sources.list.d/"
-done
+if [[ "$SUITE" != bookworm ]]; then
+    echo "deb $(mirror) $SUITE main" >"$root/etc/apt/sources.list"
+else
+    cp -L /etc/apt/sources.list "$root/etc/apt/" 2>/dev/null || true
+    for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+        [[ -f "$f" ]] && cp -L "$f" "$root/etc/apt/sources.list.d/"
+    done
+fi
 for key in $(sed -n 's/.*\(Signed-By:\|signed-by=\)[[:space:]]*\(\/[^] ]*\).*/\2/p' \
         /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | sort -u); do
     [[ -f "$key" && ! -f "$root$key" ]] && { mkdir -p "$root$(dirname "$key")"; cp -L "$key" "$root$key"; }
@@ -141,7 +146,7 @@ mount --rbind /sys "$root/sys";           mounted+=("$root/sys")
 mount --make-rslave "$root/sys"
 mount --rbind /dev "$root/dev";           mounted+=("$root/dev")
 mount --make-rslave "$root/dev"
-mount --bind "$CACHE/debs" "$root/var/cache/apt/archives"; mounted+=("$root/var/cache/apt/archives")
+mount --bind "$CACHE/debs-$SUITE" "$root/var/cache/apt/archives"; mounted+=("$root/var/cache/apt/archives")
 mkdir -p "$root/var/cache/apt/archives/partial"
 
 say "in the root: $inner"
