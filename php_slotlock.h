@@ -15,6 +15,12 @@ extern zend_module_entry slotlock_module_entry;
 
 #define PHP_SLOTLOCK_VERSION SL_VERSION
 
+/* PHP 8.6 drops the XtOffsetOf() alias of offsetof() */
+#ifndef XtOffsetOf
+# include <stddef.h>
+# define XtOffsetOf(s_type, field) offsetof(s_type, field)
+#endif
+
 #if defined(ZTS) && defined(COMPILE_DL_SLOTLOCK)
 ZEND_TSRMLS_CACHE_EXTERN()
 #endif

@@ -7,7 +7,7 @@
 
 #include "php.h"
 #include "ext/date/php_date.h"
-#include "ext/standard/php_random.h"
+#include "ext/random/php_random.h" /* 8.4 removed ext/standard/php_random.h */
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 
