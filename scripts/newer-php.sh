@@ -29,7 +29,7 @@ strict=$(sed -n "/^STRICT_CFLAGS=\"/,/\"$/p" dev | tr -d "\"\\\\" | sed "s/^STRI
 ./configure -q --with-php-config="php-config$v" --enable-slotlock
 echo "==> newer-php: make CFLAGS=-g -O2 $strict"
 make -s -j2 CFLAGS="-g -O2 $strict"
-php$v -d extension=$PWD/modules/slotlock.so --ri slotlock | head -n 4
+php$v -d extension=$PWD/modules/slotlock.so --ri slotlock | sed -n "1,6p"
 source scripts/redis.sh
 slotlock_redis_start
 export SLOTLOCK_TEST_HOST SLOTLOCK_TEST_PORT SLOTLOCK_TEST_SOCKET SLOTLOCK_TEST_REDIS_PID
