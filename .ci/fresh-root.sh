@@ -12,9 +12,10 @@
 #      release tarball holds) goes to /work/slotlock in the root, and ../shared
 #      (when there is one) beside it, as on CI;
 #   4. inside (chroot; /proc, /sys, /dev mounted and unmounted on exit, whatever
-#      happens) with an empty environment: `./dev demo`, then
-#      `./dev test --quick`. Both install what they need with apt-get, from the
-#      host's apt sources.
+#      happens) with an empty environment: `./dev demo`, `./dev test --quick`,
+#      then the README's install block (.ci/readme-install.sh: apt-get, pecl
+#      install, phpenmod, php --ri). They install what they need with apt-get,
+#      from the host's apt sources.
 #
 # Downloaded .debs are cached in $SLOTLOCK_CI_CACHE/debs-bookworm (a cache of
 # files, not of installed packages). Needs root, debootstrap, tar, chroot, mount.
@@ -40,7 +41,7 @@ while [[ $# -gt 0 ]]; do
         *) die "usage: $0 [--rebuild] [-- COMMAND...]" ;;
     esac
 done
-[[ -n "$inner" ]] || inner='./dev demo && ./dev test --quick'
+[[ -n "$inner" ]] || inner='./dev demo && ./dev test --quick && bash .ci/readme-install.sh'
 
 [[ $(id -u) -eq 0 ]] || die "needs root (debootstrap, chroot, mount)"
 for tool in debootstrap chroot mount umount tar git; do

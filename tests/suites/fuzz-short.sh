@@ -4,4 +4,5 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-exec bash "$ROOT/tests/fuzz/run.sh" 10
+# ./dev test --quick (SLOTLOCK_QUICK=1): 2 s each, enough to build and run every target
+exec bash "$ROOT/tests/fuzz/run.sh" "$([[ -n "${SLOTLOCK_QUICK:-}" ]] && echo 2 || echo 10)"
