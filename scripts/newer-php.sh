@@ -21,12 +21,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 v=${1:-8.4}
 case "$v" in
-    8.4) suite=trixie; extra= ;;
-    # once experimental's php8.5 installs: 8.5|8.6) suite=sid; extra=experimental ;;
-    *) echo "usage: $0 [8.4] (Debian has no installable PHP 8.5 yet)" >&2; exit 2 ;;
+    8.4) suite=trixie; extra=; mode=packaged ;;
+    8.5|8.6) suite=sid; extra=experimental; mode=source ;;
+    *) echo "usage: $0 [8.4|8.5|8.6]" >&2; exit 2 ;;
 esac
 
 # shellcheck disable=SC2016
+if [[ "$mode" == packaged ]]; then
 inner='set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 v='"$v"' extra='"$extra"'
@@ -43,18 +44,53 @@ apt-get install -y -qq ${extra:+-t "$extra"} "php$v-redis" >/dev/null 2>&1 \
     || echo "==> newer-php: no php$v-redis in Debian: the phpt tests that need the redis extension will be skipped"
 php$v --version | head -n1
 dpkg-query -W -f="\${Package} \${Version}\n" libhiredis-dev redis-server
+phpize=phpize$v phpconfig=php-config$v php=php$v
+'
+else
+inner='set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+v='"$v"'
+mirror=$(sed -n "s/^deb \([^ ]*\) .*/\1/p" /etc/apt/sources.list | head -n1)
+echo "deb-src $mirror experimental main" >>/etc/apt/sources.list
+echo "deb-src $mirror sid main" >>/etc/apt/sources.list
+apt-get update -qq -o Acquire::Check-Valid-Until=false
+apt-get install -y -qq gcc g++ make autoconf pkg-config xz-utils libhiredis-dev redis-server >/dev/null
+dpkg-query -W -f="\${Package} \${Version}\n" libhiredis-dev redis-server gcc
+mkdir -p /src && cd /src
+apt-get source -qq --download-only "php$v" php-redis >/dev/null
+tar xf php${v}_*.orig.tar.xz
+tar xf php-redis_*.orig.tar.*
+cd php-$v.*/
+echo "==> newer-php: PHP $(grep -o "PHP_VERSION \"[^\"]*" main/php_version.h | cut -d\" -f2) from Debian source php$v, configure --disable-all + cli, pcntl, posix, sockets, session"
+./configure -q --prefix=/opt/php --disable-all --enable-cli --disable-cgi --disable-phpdbg \
+    --enable-pcntl --enable-posix --enable-sockets --enable-session --without-pear >/dev/null
+make -s -j2 >/dev/null 2>&1 || make -j1 2>&1 | tail -n 30
+make -s install >/dev/null
+export PATH=/opt/php/bin:$PATH
+php --version | head -n1
+cd /src/redis-*/
+phpize >/dev/null && ./configure -q >/dev/null && make -s -j2 >/dev/null 2>&1 && make -s install >/dev/null \
+    && echo "extension=redis.so" >/opt/php/lib/php.ini \
+    || echo "==> newer-php: phpredis $(basename "$PWD") does not build on PHP $v: the phpt tests that need it will be skipped"
+cd /work/slotlock
+phpize=phpize phpconfig=php-config php=php
+'
+fi
+# the build and the tests, for both
+# shellcheck disable=SC2016
+inner+='
 strict=$(sed -n "/^STRICT_CFLAGS=\"/,/\"$/p" dev | tr -d "\"\\\\" | sed "s/^STRICT_CFLAGS=//" | tr "\n" " ")
-"phpize$v" >/dev/null
-./configure -q --with-php-config="php-config$v" --enable-slotlock
+"$phpize" >/dev/null
+./configure -q --with-php-config="$(command -v "$phpconfig")" --enable-slotlock
 echo "==> newer-php: make CFLAGS=-g -O2 $strict"
 make -s -j2 CFLAGS="-g -O2 $strict" 2>&1 | grep -vE "^(libtool|-|Libraries|If you|in a given|specify|flag during|   -|See any|more information|$)" || true
 [[ -f modules/slotlock.so ]] || { echo "==> newer-php: PHP $v: BUILD FAILED"; exit 1; }
-php$v -d extension=$PWD/modules/slotlock.so --ri slotlock | sed -n "1,6p"
+$php -d extension=$PWD/modules/slotlock.so --ri slotlock | sed -n "1,6p"
 source scripts/redis.sh
 slotlock_redis_start
 export SLOTLOCK_TEST_HOST SLOTLOCK_TEST_PORT SLOTLOCK_TEST_SOCKET SLOTLOCK_TEST_REDIS_PID
 export SLOTLOCK_EXT_SO=$PWD/modules/slotlock.so
-TEST_PHP_EXECUTABLE=$(command -v php$v) NO_INTERACTION=1 php$v run-tests.php -q \
+TEST_PHP_EXECUTABLE=$(command -v $php) NO_INTERACTION=1 $php run-tests.php -q \
     -d extension=$PWD/modules/slotlock.so --show-diff --no-color --no-progress -j2 tests/ >/tmp/phpt.log 2>&1 || true
 grep -E "^(FAIL|BORK|LEAK)|^Tests (passed|failed|skipped)" /tmp/phpt.log || true
 echo "==> newer-php: skipped: $(grep -c "^SKIP" /tmp/phpt.log || true) ($(grep "^SKIP" /tmp/phpt.log | grep -o "reason: .*" | sort | uniq -c | sort -rn | head -n 3 | tr -s " " | tr "\n" ";"))"
