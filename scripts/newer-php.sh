@@ -22,7 +22,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 v=${1:-8.4}
 case "$v" in
     8.4) suite=trixie; extra=; mode=packaged ;;
-    8.5|8.6) suite=sid; extra=experimental; mode=source ;;
+    8.5|8.6) suite=sid; extra=experimental; mode=forced ;;
     *) echo "usage: $0 [8.4|8.5|8.6]" >&2; exit 2 ;;
 esac
 
@@ -47,33 +47,25 @@ dpkg-query -W -f="\${Package} \${Version}\n" libhiredis-dev redis-server
 phpize=phpize$v phpconfig=php-config$v php=php$v
 '
 else
+# experimental's php8.5 packages Depend on php-common, which Breaks them in both
+# sid and experimental (a packaging transition): apt refuses, so their
+# dependencies come from sid through apt and the php8.5 packages themselves
+# through dpkg --force-breaks, in this throw-away root only
 inner='set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 v='"$v"'
-mirror=$(sed -n "s/^deb \([^ ]*\) .*/\1/p" /etc/apt/sources.list | head -n1)
-echo "deb-src $mirror experimental main" >>/etc/apt/sources.list
-echo "deb-src $mirror sid main" >>/etc/apt/sources.list
+echo "deb $(sed -n "s/^deb \([^ ]*\) .*/\1/p" /etc/apt/sources.list | head -n1) experimental main" >>/etc/apt/sources.list
 apt-get update -qq -o Acquire::Check-Valid-Until=false
-apt-get install -y -qq gcc g++ make autoconf pkg-config xz-utils libhiredis-dev redis-server >/dev/null
-dpkg-query -W -f="\${Package} \${Version}\n" libhiredis-dev redis-server gcc
-mkdir -p /src && cd /src
-apt-get source -qq --download-only "php$v" php-redis >/dev/null
-tar xf php${v}_*.orig.tar.xz
-tar xf php-redis_*.orig.tar.*
-cd php-$v.*/
-echo "==> newer-php: PHP $(grep -o "PHP_VERSION \"[^\"]*" main/php_version.h | cut -d\" -f2) from Debian source php$v, configure --disable-all + cli, pcntl, posix, sockets, session"
-./configure -q --prefix=/opt/php --disable-all --enable-cli --disable-cgi --disable-phpdbg \
-    --enable-pcntl --enable-posix --enable-sockets --enable-session --without-pear >/dev/null
-make -s -j2 >/dev/null 2>&1 || make -j1 2>&1 | tail -n 30
-make -s install >/dev/null
-export PATH=/opt/php/bin:$PATH
-php --version | head -n1
-cd /src/redis-*/
-phpize >/dev/null && ./configure -q >/dev/null && make -s -j2 >/dev/null 2>&1 && make -s install >/dev/null \
-    && echo "extension=redis.so" >/opt/php/lib/php.ini \
-    || echo "==> newer-php: phpredis $(basename "$PWD") does not build on PHP $v: the phpt tests that need it will be skipped"
+mkdir -p /tmp/debs && cd /tmp/debs
+apt-get download -qq "php$v-cli/experimental" "php$v-common/experimental" "php$v-dev/experimental" "php$v-readline/experimental"
+deps=$(for d in *.deb; do dpkg-deb -f "$d" Depends; done | tr "," "\n" | sed "s/^ //; s/ (.*//; s/ |.*//" | grep -v "^php$v" | sort -u)
+apt-get install -y -qq $deps gcc make libhiredis-dev redis-server >/dev/null
+dpkg -i --force-breaks *.deb >/dev/null
 cd /work/slotlock
-phpize=phpize phpconfig=php-config php=php
+php$v --version | head -n1
+dpkg-query -W -f="\${Package} \${Version}\n" "php$v-dev" libhiredis-dev redis-server
+echo "==> newer-php: no php$v-redis in Debian: the phpt tests that need the redis extension will be skipped"
+phpize=phpize$v phpconfig=php-config$v php=php$v
 '
 fi
 # the build and the tests, for both
