@@ -11,6 +11,9 @@
 # run-tests.php) on a throw-away Redis. Exits non-zero on a build error or a
 # failed test.
 #
+# SLOTLOCK_STRICT=0 builds with -Wall only (to see past a newer PHP's own
+# headers tripping the strict set).
+#
 # Where Debian has no phpX-redis (the tests read Redis through phpredis) the
 # phpt tests that need it are skipped, and the run prints how many.
 #
@@ -72,6 +75,7 @@ fi
 # shellcheck disable=SC2016
 inner+='
 strict=$(sed -n "/^STRICT_CFLAGS=\"/,/\"$/p" dev | tr -d "\"\\\\" | sed "s/^STRICT_CFLAGS=//" | tr "\n" " ")
+[[ "'"${SLOTLOCK_STRICT:-1}"'" == 0 ]] && strict="-Wall"
 "$phpize" >/dev/null
 ./configure -q --with-php-config="$(command -v "$phpconfig")" --enable-slotlock
 echo "==> newer-php: make CFLAGS=-g -O2 $strict"
@@ -87,7 +91,7 @@ TEST_PHP_EXECUTABLE=$(command -v $php) NO_INTERACTION=1 $php run-tests.php -q \
 grep -E "^(FAIL|BORK|LEAK)|^Tests (passed|failed|skipped)" /tmp/phpt.log || true
 echo "==> newer-php: skipped: $(grep -c "^SKIP" /tmp/phpt.log || true) ($(grep "^SKIP" /tmp/phpt.log | grep -o "reason: .*" | sort | uniq -c | sort -rn | head -n 3 | tr -s " " | tr "\n" ";"))"
 if grep -qE "^Tests failed +: +0 " /tmp/phpt.log && grep -qE "^Tests passed +: +[1-9]" /tmp/phpt.log; then
-    echo "==> newer-php: PHP $v: built with -Werror, phpt passed"
+    echo "==> newer-php: PHP $v: built (CFLAGS -g -O2 $strict), phpt passed"
 else
     sed -n "/^=====.*FAILED TEST SUMMARY/,/^=====/p" /tmp/phpt.log
     grep -B2 -A30 "^FAIL" /tmp/phpt.log | head -n 80
