@@ -13,7 +13,7 @@
 #      (when there is one) beside it, as on CI;
 #   4. inside (chroot; /proc, /sys, /dev mounted and unmounted on exit, whatever
 #      happens) with an empty environment: `./dev demo`, `./dev test --quick`,
-#      then the README's install block (.ci/readme-install.sh: apt-get, pecl
+#      `./dev bench --quick` (its 70 s smoke run), then the README's install block (.ci/readme-install.sh: apt-get, pecl
 #      install, phpenmod, php --ri). They install what they need with apt-get,
 #      from the host's apt sources.
 #
@@ -41,7 +41,7 @@ while [[ $# -gt 0 ]]; do
         *) die "usage: $0 [--rebuild] [-- COMMAND...]" ;;
     esac
 done
-[[ -n "$inner" ]] || inner='./dev demo && ./dev test --quick && bash .ci/readme-install.sh'
+[[ -n "$inner" ]] || inner='./dev demo && ./dev test --quick && ./dev bench --quick && bash .ci/readme-install.sh'
 
 [[ $(id -u) -eq 0 ]] || die "needs root (debootstrap, chroot, mount)"
 for tool in debootstrap chroot mount umount tar git; do
