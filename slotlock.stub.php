@@ -119,8 +119,17 @@ final class AvailabilityWithLock
     /** check() for a resource interval (see SlotLockService::acquireResource()). */
     public function checkResource(array $availability, int|string $companyId, int|string $resourceId, DateTimeInterface|string $start, DateTimeInterface|string|int $end, string $owner, ?int $ttl = null, int $bufferBefore = 0, int $bufferAfter = 0): array {}
 
-    /** start_booking, before the booking is written: ok, reason, fence (and booking_id when already booked). */
-    public function beginBooking(?string $lockKey, string $owner): array {}
+    /**
+     * start_booking, before the booking is written: ok, reason, fence (and
+     * booking_id when already booked, retry_after when refused). With a lock
+     * key: locked (the owner's hold), relocked (it had expired, the slot was
+     * still free), slot_locked / slot_booked, already_booked, invalid_lock_key.
+     * Without one, the slot ($companyId, $service, $start as in check()) is
+     * locked for $owner the same way, atomically (plus lock_key, for
+     * finishBooking()): nothing is ever booked unguarded. Without a lock key and without a slot: ok, no_lock_key.
+     * The slot arguments come all three or not at all (ValueError).
+     */
+    public function beginBooking(?string $lockKey, string $owner, int|string|null $companyId = null, int|string|array|null $service = null, DateTimeInterface|string|null $start = null): array {}
 
     /** start_booking, after: releases the hold, or marks the slot booked. */
     public function finishBooking(?string $lockKey, string $owner, bool $booked, ?string $bookingId = null): bool {}

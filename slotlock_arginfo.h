@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: f5ac3d2120c0d9f60aea554d18ccf12d13e2f449 */
+ * Stub hash: 93b13296a199c89152a155468385118668de2000 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLockService___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, options, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
@@ -120,6 +120,9 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_beginBooking, 0, 2, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, lockKey, IS_STRING, 1)
 	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, companyId, MAY_BE_LONG|MAY_BE_STRING|MAY_BE_NULL, "null")
+	ZEND_ARG_TYPE_MASK(0, service, MAY_BE_LONG|MAY_BE_STRING|MAY_BE_ARRAY|MAY_BE_NULL, "null")
+	ZEND_ARG_OBJ_TYPE_MASK(0, start, DateTimeInterface, MAY_BE_STRING|MAY_BE_NULL, "null")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_finishBooking, 0, 3, _IS_BOOL, 0)
