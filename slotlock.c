@@ -85,6 +85,28 @@ static ZEND_INI_MH(OnUpdateSlotlockFailMode)
     return SUCCESS;
 }
 
+/* 0 (no batches) to 3600 seconds */
+static ZEND_INI_MH(OnUpdateSlotlockMetricsInterval)
+{
+    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
+
+    if (v < 0 || v > 3600) {
+        return FAILURE;
+    }
+    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
+/* 60 seconds to 30 days */
+static ZEND_INI_MH(OnUpdateSlotlockMetricsRetention)
+{
+    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
+
+    if (v < 60 || v > 30 * 86400) {
+        return FAILURE;
+    }
+    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+}
+
 PHP_INI_BEGIN()
     STD_PHP_INI_BOOLEAN("slotlock.enabled", "1", PHP_INI_ALL, OnUpdateBool, enabled, zend_slotlock_globals,
                         slotlock_globals)
@@ -105,6 +127,10 @@ PHP_INI_BEGIN()
     STD_PHP_INI_ENTRY("slotlock.bucket", "15", PHP_INI_ALL, OnUpdateSlotlockBucket, bucket, zend_slotlock_globals,
                       slotlock_globals)
     PHP_INI_ENTRY("slotlock.fail_mode", "open", PHP_INI_ALL, OnUpdateSlotlockFailMode)
+    STD_PHP_INI_ENTRY("slotlock.metrics_flush_interval", "10", PHP_INI_ALL, OnUpdateSlotlockMetricsInterval,
+                      metrics_flush_interval, zend_slotlock_globals, slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.metrics_retention", "86400", PHP_INI_ALL, OnUpdateSlotlockMetricsRetention,
+                      metrics_retention, zend_slotlock_globals, slotlock_globals)
 PHP_INI_END()
 
 bool slotlock_exception_is_exit(void)
@@ -211,6 +237,7 @@ static PHP_MINFO_FUNCTION(slotlock)
     php_info_print_table_row(2, "hiredis headers version", header);
     php_info_print_table_row(2, "hiredis library version", runtime);
     php_info_print_table_row(2, "Idle persistent connections", pooled);
+    slotlock_metrics_minfo();
     php_info_print_table_end();
 
     DISPLAY_INI_ENTRIES();

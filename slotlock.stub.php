@@ -88,6 +88,22 @@ final class SlotLockService
     /** This process's counters. */
     public function stats(): array {}
 
+    /**
+     * Fleet-wide numbers of the last $minutes minutes (1..1440), summed from
+     * the per-minute hashes "<prefix>_metrics:m<YmdHi>" every process adds
+     * its batches to (slotlock.metrics_flush_interval): minutes, from, to,
+     * the counters (acquired, reacquired, slot_locked, slot_booked,
+     * already_booked, relocked, released, expired, committed, errors),
+     * attempts, conflicts, race_rate (conflicts / attempts),
+     * conflicts_per_minute, acquire_samples, acquire_p50_ms, acquire_p99_ms,
+     * acquire_mean_ms (null without samples; estimated from the histogram),
+     * latency (the histogram: le_<us>us and le_inf counts).
+     */
+    public function metrics(int $minutes = 15): array {}
+
+    /** Writes this process's unflushed metrics now, one batch; false when there was nothing to write. */
+    public function flushMetrics(): bool {}
+
     /** mode (single, cluster, sentinel, quorum), hash_tag, and the nodes with their role and whether connected. */
     public function topology(): array {}
 

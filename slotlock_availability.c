@@ -395,6 +395,7 @@ PHP_METHOD(AvailabilityWithLock, beginBooking)
         }
     } else if (res.blocked == SL_BLOCKED_BOOKED_SELF) {
         /* a retried start_booking: hand back the booking already made */
+        sl_metrics_add(&SLOTLOCK_G(metrics), SL_M_already_booked, 1);
         booking_answer(return_value, false, "already_booked", 0);
         add_assoc_stringl(return_value, "booking_id", res.booking_id, res.booking_id_len);
     } else {

@@ -90,8 +90,13 @@ class SlotLockServiceProvider extends ServiceProvider
                 return;
             }
             if (!$on) {
-                // (on, php.ini's slotlock.enabled is left alone: 0 there is the server's own rollback)
                 static::setIni('slotlock.enabled', '0');
+            } elseif (extension_loaded('slotlock')) {
+                // on: php.ini's own value (slotlock.enabled=0 there is the server's rollback)
+                ini_restore('slotlock.enabled');
+            } else {
+                $ini = get_cfg_var('slotlock.enabled');
+                static::setIni('slotlock.enabled', $ini === false ? '1' : (string) $ini);
             }
             if (!empty($config['fail_mode'])) {
                 static::setIni('slotlock.fail_mode', (string) $config['fail_mode']);
