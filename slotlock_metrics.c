@@ -44,7 +44,8 @@ void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const
 
     if (rc == SL_OK) {
         sl_metrics_observe(m, (uint64_t)(now_us - started_us));
-        if (res->candidate < 0) {
+        /* (booked by the same owner is a retry, not a conflict: start_booking counts already_booked) */
+        if (res->candidate < 0 && res->blocked != SL_BLOCKED_BOOKED_SELF) {
             sl_metrics_add(m, res->blocked == SL_BLOCKED_LOCKED ? SL_M_slot_locked : SL_M_slot_booked, 1);
         }
     }

@@ -125,6 +125,7 @@ final class AvailabilityWithLock
         }
         if ($blocked === 3) {
             /* a retried start_booking: hand back the booking already made */
+            SlotLockPolyfillMetrics::add('already_booked');
             $a = self::answer(false, 'already_booked', 0);
             $a['booking_id'] = $bookingId;
             return $a;
