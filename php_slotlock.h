@@ -80,6 +80,8 @@ int64_t slotlock_metrics_clock_us(void);
 void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const sl_acquire_result *res,
                                int64_t started_us);
 void slotlock_metrics_minfo(void);
+/* A service object goes: on the CLI (one process, one run) its batch is written now. */
+void slotlock_metrics_service_gone(slotlock_service_obj *intern);
 
 /* Is the pending exception exit() (or a graceful exit)? Never clear or replace it. */
 bool slotlock_exception_is_exit(void);

@@ -13,6 +13,7 @@
 #include "php.h"
 #include "ext/standard/info.h"
 #include "zend_smart_str.h"
+#include "SAPI.h"
 
 #include "php_slotlock.h"
 
@@ -53,6 +54,28 @@ void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const
         sl_metrics_due(m, now_us / 1000, (int64_t)SLOTLOCK_G(metrics_flush_interval) * 1000)) {
         /* a failed batch is kept for the next one; the lock operation already happened */
         metrics_flush(intern, &err);
+    }
+}
+
+void slotlock_metrics_service_gone(slotlock_service_obj *intern)
+{
+    sl_error err;
+
+    /* Under FPM a worker keeps its counts across requests and writes them
+     * every interval; a CLI process (a cron job, an artisan command) may end
+     * before that, so it writes what it has when its service goes. */
+    size_t i;
+    bool connected = false;
+
+    /* never a new connection just for this (a closed or failed service stays so) */
+    for (i = 0; i < intern->topo.n_nodes; i++) {
+        connected = connected || (intern->topo.nodes[i] && intern->topo.nodes[i]->conn);
+    }
+    if (connected && SLOTLOCK_G(metrics_flush_interval) > 0 && strcmp(sapi_module.name, "cli") == 0) {
+        sl_metrics_sync(&SLOTLOCK_G(metrics), &SLOTLOCK_G(stats));
+        if (sl_metrics_has_pending(&SLOTLOCK_G(metrics))) {
+            metrics_flush(intern, &err);
+        }
     }
 }
 
