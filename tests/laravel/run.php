@@ -284,6 +284,79 @@ scenario('lock keys and older prompts', function () use ($handler, $slot2, $slot
     check('a malformed lock key is refused', ($r['success'] ?? null) === false, $r);
 });
 
+// ------------------------------------------- the race without lock_key --
+/**
+ * $n caller processes race for the same $rounds slots; half check_availability
+ * and book with the lock_key, half call start_booking without one (an older
+ * prompt). Returns [bookings per slot, the children's answers, stderr].
+ */
+function booking_race(int $n, array $slots, array $phpArgs = []): array
+{
+    $env = getenv();
+    $env['SLOTLOCK_LARAVEL_BASE'] = TestApp::$base;
+    $children = [];
+    for ($i = 0; $i < $n; $i++) {
+        $cmd = array_merge(TestApp::phpCommand(), $phpArgs,
+            [__DIR__ . '/race_child.php', "call_nolock_$i", json_encode($slots), $i % 2 ? 'direct' : 'flow']);
+        $p = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
+        $children[] = [$p, $pipes];
+    }
+    foreach ($children as [$p, $pipes]) {
+        fgets($pipes[1]);                 // READY
+    }
+    foreach ($children as [$p, $pipes]) {
+        fwrite($pipes[0], "GO\n");       // all at once
+        fclose($pipes[0]);
+    }
+    $answers = [];
+    $errors = '';
+    foreach ($children as [$p, $pipes]) {
+        foreach (explode("\n", trim((string) stream_get_contents($pipes[1]))) as $line) {
+            $answers[] = json_decode($line, true);
+        }
+        $errors .= stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        proc_close($p);
+    }
+    $perSlot = [];
+    foreach ($slots as $slot) {
+        $perSlot[] = bookings($slot);
+    }
+
+    return [$perSlot, $answers, $errors];
+}
+
+scenario('race: half the callers without lock_key', function () {
+    $n = 8;
+    $slots = [];
+    for ($i = 0; $i < 6; $i++) {
+        $slots[] = ['company_id' => 5, 'service_id' => 50 + $i, 'datetime' => '2031-04-01 09:00'];
+    }
+    [$perSlot, $answers, $errors] = booking_race($n, $slots);
+    $booked = array_filter($answers, fn ($a) => ($a['success'] ?? null) === true && empty($a['already_booked']));
+    // refused by the lock (slot_locked, slot_booked) or by the calendar once booked (calendar_booked)
+    $refused = array_filter($answers, fn ($a) => in_array($a['reason'] ?? $a['check'] ?? null, ['slot_locked', 'slot_booked', 'calendar_booked'], true));
+    echo "# race[$n callers x " . count($slots) . " slots, half without lock_key]: bookings per slot " . json_encode($perSlot)
+        . ', ' . count($booked) . ' booked, ' . count($refused) . " refused\n";
+    check("$n callers, half without lock_key: 0 double bookings (one booking per slot)",
+        $perSlot === array_fill(0, count($slots), 1) && count($booked) === count($slots),
+        ['bookings' => $perSlot, 'answers' => $answers, 'stderr' => $errors]);
+    check('every other answer is a refusal (slot_locked / slot_booked / calendar_booked), none an error',
+        count($answers) === $n * count($slots) && count($booked) + count($refused) === count($answers), $answers);
+
+    // the same race with locking off, for comparison (not asserted: a race may or may not hit)
+    $control = [];
+    foreach ($slots as $slot) {
+        $control[] = ['service_id' => $slot['service_id'] + 100] + $slot;
+    }
+    TestApp::setEnv('FEATURE_SLOT_LOCKING', 'false');
+    [$perSlot] = booking_race($n, $control);
+    TestApp::setEnv('FEATURE_SLOT_LOCKING', TestApp::$env['FEATURE_SLOT_LOCKING']);
+    echo '# the same race with FEATURE_SLOT_LOCKING=false: bookings per slot ' . json_encode($perSlot)
+        . ', ' . (array_sum($perSlot) - count($perSlot)) . " double bookings\n";
+});
+
 // ------------------------------------------------------- logs and metrics --
 scenario('events in the log', function () use ($key1, $ownerTokens) {
     $log = TestApp::log();
@@ -364,6 +437,32 @@ scenario('slotlock:status', function () use (&$prefixes) {
     $rc = $kernel->call('slotlock:status', ['--watch' => true, '--times' => 2, '--interval' => '0.05']);
     $out = $kernel->output();
     check('--watch --times=2 reports twice and stops', $rc === 0 && substr_count($out, 'Active slot locks: 2') === 2, $out);
+});
+
+// --------------------------------------------------------------- metrics --
+scenario('slotlock:metrics', function () {
+    // every process of this run (the children too) wrote its counts at exit or by flushMetrics()
+    $app = TestApp::boot();
+    $svc = $app->make(SlotLockService::class);
+    $svc->flushMetrics();
+    $m = $app->make(SlotLocking::class)->metrics(10);
+    check('metrics() adds up the counts of every process (the race children too)',
+        $m['enabled'] === true && $m['acquired'] >= 8 && $m['slot_locked'] >= 6 && $m['already_booked'] >= 2
+        && $m['committed'] >= 8 && $m['attempts'] === $m['acquired'] + $m['reacquired'] + $m['conflicts'], $m);
+    check('with the race-condition rate, conflicts per minute and p50 <= p99 acquire time',
+        $m['race_rate'] > 0 && $m['race_rate'] < 1 && $m['conflicts_per_minute'] > 0
+        && $m['acquire_p50_ms'] > 0 && $m['acquire_p50_ms'] <= $m['acquire_p99_ms'] && is_int($m['live_locks']), $m);
+    $kernel = TestApp::kernel($app);
+    $rc = $kernel->call('slotlock:metrics', ['--minutes' => 10]);
+    $out = $kernel->output();
+    check('slotlock:metrics prints them', $rc === 0 && str_contains($out, 'race-condition rate') && str_contains($out, 'conflicts per minute')
+        && str_contains($out, 'acquire p99') && str_contains($out, 'live locks')
+        && preg_match('/slot_locked answers\s*\|\s*' . $m['slot_locked'] . '\s*\|/', $out) === 1, $out);
+    $rc = $kernel->call('slotlock:metrics', ['--watch' => true, '--times' => 2, '--interval' => '0.05', '--json' => true]);
+    $lines = array_values(array_filter(explode("\n", trim($kernel->output()))));
+    check('--watch --times=2 --json: two JSON reports',
+        $rc === 0 && count($lines) === 2 && (json_decode($lines[1], true)['acquired'] ?? 0) >= $m['acquired'], $lines);
+    check('--minutes is checked', $kernel->call('slotlock:metrics', ['--minutes' => 0]) === 2);
 });
 
 // ----------------------------------------------------- feature flag off --
