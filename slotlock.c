@@ -53,24 +53,29 @@ static ZEND_INI_DISP(slotlock_dsn_displayer)
     PHPWRITE(masked, strlen(masked));
 }
 
-static ZEND_INI_MH(OnUpdateSlotlockSeconds)
+/* OnUpdateLong for a whole number in [min, max]; anything else is refused. */
+static int ini_update_long_in(zend_ini_entry *entry, zend_string *new_value, void *mh_arg1, void *mh_arg2,
+                              void *mh_arg3, int stage, zend_long min, zend_long max)
 {
     zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
 
-    if (v < SL_TTL_MIN || v > SL_TTL_MAX) {
+    if (v < min || v > max) {
         return FAILURE;
     }
     return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
+#define SLOTLOCK_INI_LONG_IN(min, max)                                                         \
+    return ini_update_long_in(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage, (min), (max))
+
+static ZEND_INI_MH(OnUpdateSlotlockSeconds)
+{
+    SLOTLOCK_INI_LONG_IN(SL_TTL_MIN, SL_TTL_MAX);
+}
+
 static ZEND_INI_MH(OnUpdateSlotlockBucket)
 {
-    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
-
-    if (v < 1 || v > 1440) {
-        return FAILURE;
-    }
-    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+    SLOTLOCK_INI_LONG_IN(1, 1440);
 }
 
 static ZEND_INI_MH(OnUpdateSlotlockFailMode)
@@ -88,23 +93,13 @@ static ZEND_INI_MH(OnUpdateSlotlockFailMode)
 /* 0 (no batches) to 3600 seconds */
 static ZEND_INI_MH(OnUpdateSlotlockMetricsInterval)
 {
-    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
-
-    if (v < 0 || v > 3600) {
-        return FAILURE;
-    }
-    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+    SLOTLOCK_INI_LONG_IN(0, 3600);
 }
 
 /* 60 seconds to 30 days */
 static ZEND_INI_MH(OnUpdateSlotlockMetricsRetention)
 {
-    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
-
-    if (v < 60 || v > 30 * 86400) {
-        return FAILURE;
-    }
-    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+    SLOTLOCK_INI_LONG_IN(60, 30 * 86400);
 }
 
 PHP_INI_BEGIN()

@@ -188,14 +188,18 @@ scenario('two calls race for one slot', function () use ($handler, $slot1, $key1
     check('first caller asking again keeps the slot', ($again['available'] ?? null) === true && ($again['lock_key'] ?? null) === $key1, $again);
 });
 
-scenario('concurrent callers (processes)', function () use ($prefix) {
-    $slot = ['company_id' => 1, 'service_id' => 32, 'datetime' => '2031-03-11 09:30'];
-    $n = 4;
+/**
+ * Starts one race_child.php per argument list, waits until all booted their
+ * Laravel app, releases them at once and collects their answers (one JSON
+ * line each). Returns [how many were ready, answers, stderr].
+ */
+function race_children(array $argLists): array
+{
     $env = getenv();
     $env['SLOTLOCK_LARAVEL_BASE'] = TestApp::$base;
     $children = [];
-    for ($i = 0; $i < $n; $i++) {
-        $cmd = array_merge(TestApp::phpCommand(), [__DIR__ . '/race_child.php', "call_race_$i", json_encode($slot)]);
+    foreach ($argLists as $args) {
+        $cmd = array_merge(TestApp::phpCommand(), [__DIR__ . '/race_child.php'], $args);
         $p = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
         $children[] = [$p, $pipes];
     }
@@ -203,7 +207,6 @@ scenario('concurrent callers (processes)', function () use ($prefix) {
     foreach ($children as [$p, $pipes]) {
         $ready += trim((string) fgets($pipes[1])) === 'READY' ? 1 : 0;
     }
-    check("$n caller processes booted their own Laravel app", $ready === $n, $ready);
     foreach ($children as [$p, $pipes]) {
         fwrite($pipes[0], "GO\n");       // all at once
         fclose($pipes[0]);
@@ -211,12 +214,23 @@ scenario('concurrent callers (processes)', function () use ($prefix) {
     $answers = [];
     $errors = '';
     foreach ($children as [$p, $pipes]) {
-        $answers[] = json_decode((string) stream_get_contents($pipes[1]), true);
+        foreach (explode("\n", trim((string) stream_get_contents($pipes[1]))) as $line) {
+            $answers[] = json_decode($line, true);
+        }
         $errors .= stream_get_contents($pipes[2]);
         fclose($pipes[1]);
         fclose($pipes[2]);
         proc_close($p);
     }
+
+    return [$ready, $answers, $errors];
+}
+
+scenario('concurrent callers (processes)', function () use ($prefix) {
+    $slot = ['company_id' => 1, 'service_id' => 32, 'datetime' => '2031-03-11 09:30'];
+    $n = 4;
+    [$ready, $answers, $errors] = race_children(array_map(fn ($i) => ["call_race_$i", json_encode($slot)], range(0, $n - 1)));
+    check("$n caller processes booted their own Laravel app", $ready === $n, $ready);
     $won = array_filter($answers, fn ($a) => ($a['available'] ?? null) === true && isset($a['lock_key']));
     $lost = array_filter($answers, fn ($a) => ($a['available'] ?? null) === false && ($a['reason'] ?? null) === 'slot_locked');
     check('exactly one concurrent caller gets the slot, the others slot_locked',
@@ -290,35 +304,12 @@ scenario('lock keys and older prompts', function () use ($handler, $slot2, $slot
  * and book with the lock_key, half call start_booking without one (an older
  * prompt). Returns [bookings per slot, the children's answers, stderr].
  */
-function booking_race(int $n, array $slots, array $phpArgs = []): array
+function booking_race(int $n, array $slots): array
 {
-    $env = getenv();
-    $env['SLOTLOCK_LARAVEL_BASE'] = TestApp::$base;
-    $children = [];
-    for ($i = 0; $i < $n; $i++) {
-        $cmd = array_merge(TestApp::phpCommand(), $phpArgs,
-            [__DIR__ . '/race_child.php', "call_nolock_$i", json_encode($slots), $i % 2 ? 'direct' : 'flow']);
-        $p = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
-        $children[] = [$p, $pipes];
-    }
-    foreach ($children as [$p, $pipes]) {
-        fgets($pipes[1]);                 // READY
-    }
-    foreach ($children as [$p, $pipes]) {
-        fwrite($pipes[0], "GO\n");       // all at once
-        fclose($pipes[0]);
-    }
-    $answers = [];
-    $errors = '';
-    foreach ($children as [$p, $pipes]) {
-        foreach (explode("\n", trim((string) stream_get_contents($pipes[1]))) as $line) {
-            $answers[] = json_decode($line, true);
-        }
-        $errors .= stream_get_contents($pipes[2]);
-        fclose($pipes[1]);
-        fclose($pipes[2]);
-        proc_close($p);
-    }
+    [, $answers, $errors] = race_children(array_map(
+        fn ($i) => ["call_nolock_$i", json_encode($slots), $i % 2 ? 'direct' : 'flow'],
+        range(0, $n - 1)
+    ));
     $perSlot = [];
     foreach ($slots as $slot) {
         $perSlot[] = bookings($slot);

@@ -253,19 +253,6 @@ static void test_flush_failure_keeps_pending(void **state)
     sl_endpoint_free(&ep);
 }
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return redis_env_load();
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    redis_env_unload();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,5 +266,5 @@ int main(void)
         cmocka_unit_test(test_flush_failure_keeps_pending),
     };
 
-    return cmocka_run_group_tests_name("metrics", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("metrics", tests, redis_group_setup, redis_group_teardown);
 }
