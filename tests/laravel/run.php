@@ -154,7 +154,7 @@ scenario('boot', function () use ($app, $kernel, $REPO, $prefix) {
         && $app->make(SlotLockService::class) === $app->make(SlotLockService::class));
     check('AvailabilityWithLock is bound', $app->make(AvailabilityWithLock::class) instanceof AvailabilityWithLock);
     $o = SlotLockServiceProvider::serviceOptions($app);
-    check('options come from config/database.php redis and config/features.php',
+    check('options come from config/database.php redis and config/slotlock.php',
         $o['host'] === getenv('SLOTLOCK_TEST_HOST') && $o['port'] === (int) getenv('SLOTLOCK_TEST_PORT')
         && $o['database'] === 0 && $o['ttl'] === 120 && $o['prefix'] === $prefix
         && $o['key_timezone'] === 'Europe/Berlin' && !array_key_exists('password', $o), $o);
