@@ -347,6 +347,8 @@ function run_cases(string $side): void
     $case('begin slot partial', fn () => $flow->beginBooking(null, 'call-9', 1, 66));
     $case('begin slot bad type', fn () => $flow->beginBooking(null, 'call-9', 1.5, 66, '2030-11-24 14:00'));
     $case('begin slot bad start', fn () => $flow->beginBooking(null, 'call-9', 1, 66, new stdClass()));
+    $case('metrics out of range', fn () => $live->metrics(0));
+    $case('metrics window', fn () => array_keys($live->metrics(3)));
 
     /* ---- connection failures ---- */
     $dead = new SlotLockService(['port' => 1, 'prefix' => $prefix, 'timeout' => 0.5]);
