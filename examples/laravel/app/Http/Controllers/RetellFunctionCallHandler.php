@@ -74,9 +74,10 @@ class RetellFunctionCallHandler extends Controller
     {
         [$companyId, $serviceId, $start] = $this->slot($args);
         $customer = (array) ($args['customer'] ?? []);
+        $lockKey = isset($args['lock_key']) && is_scalar($args['lock_key']) ? (string) $args['lock_key'] : null;
         try {
             // slotlock: runs the closure only for a slot this call holds (or a free one it locks first)
-            $r = $this->locking->startBooking($args['lock_key'] ?? null, $callId, $companyId, $serviceId, $start,
+            $r = $this->locking->startBooking($lockKey, $callId, $companyId, $serviceId, $start,
                 fn () => $this->bookings->book($companyId, $serviceId, $start, $customer, $callId));
         } catch (Throwable $e) {
             report($e);
