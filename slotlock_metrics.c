@@ -50,7 +50,8 @@ void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const
             sl_metrics_add(m, res->blocked == SL_BLOCKED_LOCKED ? SL_M_slot_locked : SL_M_slot_booked, 1);
         }
     }
-    if (SLOTLOCK_G(metrics_flush_interval) > 0 &&
+    /* only right after a command that worked: a failing Redis must not cost the caller a second timeout */
+    if (rc == SL_OK && SLOTLOCK_G(metrics_flush_interval) > 0 &&
         sl_metrics_due(m, now_us / 1000, (int64_t)SLOTLOCK_G(metrics_flush_interval) * 1000)) {
         /* a failed batch is kept for the next one; the lock operation already happened */
         metrics_flush(intern, &err);
