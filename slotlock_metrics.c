@@ -8,7 +8,9 @@
 #include "config.h"
 #endif
 
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "php.h"
 #include "ext/standard/info.h"
@@ -25,10 +27,36 @@ int64_t slotlock_metrics_clock_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* A forked child starts with its parent's unflushed counts, which the parent
+ * writes: they are dropped at the fork (in the forking thread, whose globals
+ * these are), so every process writes only what it counted itself. */
+static pthread_once_t metrics_fork_once = PTHREAD_ONCE_INIT;
+
+static void metrics_after_fork(void)
+{
+    sl_metrics_own(&SLOTLOCK_G(metrics), &SLOTLOCK_G(stats), (long)getpid());
+}
+
+static void metrics_fork_init(void)
+{
+    pthread_atfork(NULL, NULL, metrics_after_fork);
+}
+
+static sl_metrics *metrics_own(void)
+{
+    sl_metrics *m = &SLOTLOCK_G(metrics);
+
+    if (m->pid == 0) {
+        pthread_once(&metrics_fork_once, metrics_fork_init);
+        m->pid = (long)getpid();
+    }
+    return m;
+}
+
 /* Takes the process's counters in and writes the batch; false with err set on failure. */
 static bool metrics_flush(slotlock_service_obj *intern, sl_error *err)
 {
-    sl_metrics *m = &SLOTLOCK_G(metrics);
+    sl_metrics *m = metrics_own();
 
     sl_metrics_sync(m, &SLOTLOCK_G(stats));
     m->since_ms = slotlock_metrics_clock_us() / 1000;
@@ -39,7 +67,7 @@ static bool metrics_flush(slotlock_service_obj *intern, sl_error *err)
 void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const sl_acquire_result *res,
                                int64_t started_us)
 {
-    sl_metrics *m = &SLOTLOCK_G(metrics);
+    sl_metrics *m = metrics_own();
     int64_t now_us = slotlock_metrics_clock_us();
     sl_error err;
 
@@ -73,7 +101,7 @@ void slotlock_metrics_service_gone(slotlock_service_obj *intern)
         connected = connected || (intern->topo.nodes[i] && intern->topo.nodes[i]->conn);
     }
     if (connected && SLOTLOCK_G(metrics_flush_interval) > 0 && strcmp(sapi_module.name, "cli") == 0) {
-        sl_metrics_sync(&SLOTLOCK_G(metrics), &SLOTLOCK_G(stats));
+        sl_metrics_sync(metrics_own(), &SLOTLOCK_G(stats));
         if (sl_metrics_has_pending(&SLOTLOCK_G(metrics))) {
             metrics_flush(intern, &err);
         }
@@ -167,7 +195,7 @@ PHP_METHOD(SlotLockService, flushMetrics)
     ZEND_PARSE_PARAMETERS_NONE();
     METRICS_FETCH(intern);
 
-    sl_metrics_sync(&SLOTLOCK_G(metrics), &SLOTLOCK_G(stats));
+    sl_metrics_sync(metrics_own(), &SLOTLOCK_G(stats));
     had = sl_metrics_has_pending(&SLOTLOCK_G(metrics));
     if (!metrics_flush(intern, &err)) {
         slotlock_service_fail(intern, NULL, &err);
@@ -181,7 +209,7 @@ PHP_METHOD(SlotLockService, flushMetrics)
 
 void slotlock_metrics_minfo(void)
 {
-    const sl_metrics *m = &SLOTLOCK_G(metrics);
+    const sl_metrics *m = metrics_own();
     smart_str s = {0};
     char buf[64];
     size_t i;

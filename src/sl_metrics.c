@@ -51,6 +51,26 @@ void sl_metrics_observe(sl_metrics *m, uint64_t us)
     m->pending.v[SL_M_LAT_SUM] += us;
 }
 
+void sl_metrics_own(sl_metrics *m, const sl_stats *s, long pid)
+{
+    size_t i;
+
+    if (m->pid == pid) {
+        return;
+    }
+    if (m->pid != 0) {
+        memset(&m->pending, 0, sizeof(m->pending));
+        m->since_ms = 0;
+        m->flushes = m->flush_errors = 0;
+        for (i = 0; i < SL_M_COUNTERS; i++) {
+            if (stat_offset[i] >= 0) {
+                memcpy(&m->seen[i], (const char *)s + stat_offset[i], sizeof(m->seen[i]));
+            }
+        }
+    }
+    m->pid = pid;
+}
+
 void sl_metrics_sync(sl_metrics *m, const sl_stats *s)
 {
     size_t i;

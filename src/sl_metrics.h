@@ -69,6 +69,7 @@ typedef struct {
     int64_t since_ms;          /* the interval started here (0: not started) */
     uint64_t flushes;          /* batches written */
     uint64_t flush_errors;     /* batches that failed (kept for the next one) */
+    long pid;                  /* the process the counts are of (0: not yet known) */
 } sl_metrics;
 
 void sl_metrics_init(sl_metrics *m);
@@ -78,6 +79,9 @@ static inline void sl_metrics_add(sl_metrics *m, sl_metric_id id, uint64_t n)
 }
 /* One lock acquisition took us microseconds. */
 void sl_metrics_observe(sl_metrics *m, uint64_t us);
+/* In a forked child (pid differs), drops the parent's unflushed counts (the
+ * parent writes them) and starts from the inherited sl_stats. */
+void sl_metrics_own(sl_metrics *m, const sl_stats *s, long pid);
 /* Takes the growth of the sl_stats counters since the last call into pending. */
 void sl_metrics_sync(sl_metrics *m, const sl_stats *s);
 /* Whether interval_ms has passed since the interval started (starts it on first call). */

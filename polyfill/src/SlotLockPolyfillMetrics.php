@@ -33,10 +33,15 @@ final class SlotLockPolyfillMetrics
     private static ?float $since = null;
     private static bool $atExit = false;
     private static ?WeakReference $last = null;
+    private static ?int $pid = null;
 
-    /** One lock acquisition: its time, and whether another owner's hold or booking refused it. */
-    public static function acquired(int $candidate, int $blocked, int $ns): void
+    /**
+     * One lock acquisition: its time, and whether another owner's hold or booking refused it.
+     * $stats: the process's counters before this acquisition was counted in them.
+     */
+    public static function acquired(int $candidate, int $blocked, int $ns, array $stats): void
     {
+        self::own($stats);
         $us = intdiv($ns, 1000);
         $bucket = 'le_inf';
         foreach (self::BOUNDS as $b) {
@@ -51,6 +56,28 @@ final class SlotLockPolyfillMetrics
         if ($candidate < 0 && $blocked !== 3) {
             self::add($blocked === 1 ? 'slot_locked' : 'slot_booked');
         }
+    }
+
+    /**
+     * A forked child starts with its parent's unflushed counts, which the parent writes: drop
+     * them, and count from the inherited stats on.
+     */
+    private static function own(array $stats): void
+    {
+        $pid = getmypid();
+        if (self::$pid === $pid) {
+            return;
+        }
+        if (self::$pid !== null) {
+            self::$pending = [];
+            self::$since = null;
+            foreach (self::COUNTERS as $stat) {
+                if ($stat !== null) {
+                    self::$seen[$stat] = (int) ($stats[$stat] ?? 0);
+                }
+            }
+        }
+        self::$pid = $pid;
     }
 
     public static function add(string $field, int $n = 1): void

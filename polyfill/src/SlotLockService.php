@@ -1385,7 +1385,7 @@ final class SlotLockService
             throw $this->failed($keys, $e);
         }
         $res = [$cand - 1, $fence, $ttl, $fresh !== 0, $why, $booking];
-        SlotLockPolyfillMetrics::acquired($res[0], $why, hrtime(true) - $t0);
+        SlotLockPolyfillMetrics::acquired($res[0], $why, hrtime(true) - $t0, self::$stats);
         if (SlotLockPolyfillMetrics::due($this, static fn (self $svc) => $svc->metricsFlush(false))) {
             $this->metricsFlush(false);
         }

@@ -87,6 +87,32 @@ static void test_sync_takes_deltas(void **state)
     assert_int_equal(m.pending.v[SL_M_slot_locked], 2);
 }
 
+static void test_own_after_fork(void **state)
+{
+    sl_metrics m;
+    sl_stats s;
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    sl_metrics_init(&m);
+    /* the first owner: nothing is dropped */
+    sl_metrics_add(&m, SL_M_slot_locked, 2);
+    sl_metrics_own(&m, &s, 100);
+    assert_int_equal(m.pending.v[SL_M_slot_locked], 2);
+    sl_metrics_own(&m, &s, 100);
+    assert_int_equal(m.pending.v[SL_M_slot_locked], 2);
+    /* a child: the parent's unflushed counts and stats are not its own */
+    s.acquired = 9;
+    m.flushes = 4;
+    sl_metrics_own(&m, &s, 101);
+    assert_false(sl_metrics_has_pending(&m));
+    assert_int_equal(m.pid, 101);
+    assert_int_equal(m.flushes, 0);
+    s.acquired = 10;
+    sl_metrics_sync(&m, &s);
+    assert_int_equal(m.pending.v[SL_M_acquired], 1);
+}
+
 static void test_due(void **state)
 {
     sl_metrics m;
@@ -259,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_observe_buckets),
         cmocka_unit_test(test_sync_takes_deltas),
+        cmocka_unit_test(test_own_after_fork),
         cmocka_unit_test(test_due),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_quantile),
