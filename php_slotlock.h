@@ -7,6 +7,7 @@
 #include "src/sl_common.h"
 #include "src/sl_conn.h"
 #include "src/sl_lock.h"
+#include "src/sl_metrics.h"
 #include "src/sl_stats.h"
 #include "src/sl_topology.h"
 
@@ -38,6 +39,9 @@ ZEND_BEGIN_MODULE_GLOBALS(slotlock)
     bool fail_closed; /* slotlock.fail_mode=closed */
     sl_pool pool;   /* idle persistent connections of this process (thread) */
     sl_stats stats; /* this process's counters */
+    zend_long metrics_flush_interval; /* seconds; 0: no batches */
+    zend_long metrics_retention;      /* seconds a minute's metrics live */
+    sl_metrics metrics;               /* this process's unflushed metrics */
 ZEND_END_MODULE_GLOBALS(slotlock)
 
 ZEND_EXTERN_MODULE_GLOBALS(slotlock)
@@ -76,6 +80,14 @@ void slotlock_service_minit(void);
 void slotlock_availability_minit(void);
 /* slotlock_lock.c */
 void slotlock_lock_minit(void);
+/* slotlock_metrics.c: a monotonic clock; the hook after every acquire
+ * (latency, refusals, and the batch when it is due); the php --ri rows */
+int64_t slotlock_metrics_clock_us(void);
+void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const sl_acquire_result *res,
+                               int64_t started_us);
+void slotlock_metrics_minfo(void);
+/* A service object goes: on the CLI (one process, one run) its batch is written now. */
+void slotlock_metrics_service_gone(slotlock_service_obj *intern);
 
 /* Is the pending exception exit() (or a graceful exit)? Never clear or replace it. */
 bool slotlock_exception_is_exit(void);

@@ -47,6 +47,7 @@ static void service_free(zend_object *object)
     slotlock_service_obj *intern = service_from_obj(object);
 
     if (intern->initialized) {
+        slotlock_metrics_service_gone(intern);
         /* A clean persistent connection goes back to the pool; anything
          * else (error, half-read reply, another pid) is closed. */
         sl_topology_free(&intern->topo);
@@ -1027,9 +1028,11 @@ static sl_status acquire_groups(slotlock_service_obj *intern, sl_keylist *keys, 
     size_t from = 0, i;
     zval arr;
     sl_status rc;
+    int64_t started_us = slotlock_metrics_clock_us();
 
     rc = sl_lock_acquire(&intern->locker, keys, groups, n_groups, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, res,
                          err);
+    slotlock_metrics_acquired(intern, rc, res, started_us);
     if (rc != SL_OK) {
         slotlock_service_fail(intern, keys, err);
         return rc;

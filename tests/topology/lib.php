@@ -288,7 +288,8 @@ function tl_scan_hashes(Redis $r, string $prefix): array
     $keys = [];
     $it = null;
     $r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);
-    while (($batch = $r->scan($it, $prefix . '*', 1000)) !== false) {
+    // the slot keys: "<prefix>:..." (the metrics hashes "<prefix>_metrics:..." are not)
+    while (($batch = $r->scan($it, $prefix . ':*', 1000)) !== false) {
         foreach ($batch as $k) {
             if ($r->type($k) === Redis::REDIS_HASH) {
                 $keys[] = $k;
