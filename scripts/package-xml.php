@@ -3,7 +3,8 @@
  * scripts/package-xml.php: keeps package.xml's <contents> equal to the files
  * we ship.
  *
- *   php scripts/package-xml.php          rewrite <contents> in package.xml
+ *   php scripts/package-xml.php          rewrite <contents> in package.xml (and
+ *                                        <version><release> := SL_VERSION)
  *   php scripts/package-xml.php --list   print "role path" of every shipped file
  *   php scripts/package-xml.php --check  exit 1 (listing them) when a shipped file
  *                                        is missing from package.xml, or
@@ -343,6 +344,11 @@ function main(array $argv): int
     $xml = file_get_contents(PACKAGE_XML);
     $contents = contents_xml($files);
     $new = preg_replace_callback('~[ \t]*<contents>.*?</contents>~s', fn() => $contents, $xml, 1, $count);
+    /* the release version follows SL_VERSION (the package check fails when they differ) */
+    $version = header_version();
+    if ($new !== null && $version !== null) {
+        $new = preg_replace('~(<version>\s*<release>)[^<]*(</release>)~', '${1}' . $version . '${2}', $new, 1);
+    }
     if ($count !== 1 || $new === null) {
         fwrite(STDERR, "package-xml: no <contents> element in package.xml\n");
         return 1;
