@@ -1,4 +1,6 @@
 /* Lua scripts. Keep docs/WIRE.md and polyfill/ in step with any change here. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sl_scripts.h"
@@ -183,4 +185,100 @@ const sl_script *sl_script_get(sl_script_id id)
         sl_sha1_hex(scripts[id].body, scripts[id].len, scripts[id].sha);
     }
     return &scripts[id];
+}
+
+/* ---- The runner ---------------------------------------------------------- */
+
+/* Writes v in decimal + NUL into buf (>= 24 bytes); returns the length.
+ * snprintf cost more than the rest of a small command's formatting. */
+size_t sl_fmt_int(char *buf, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, i = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        buf[i++] = '-';
+    }
+    while (n) {
+        buf[i++] = tmp[--n];
+    }
+    buf[i] = '\0';
+    return i;
+}
+
+static int reply_is_noscript(const redisReply *r)
+{
+    return r && r->type == REDIS_REPLY_ERROR && r->len >= 8 && strncmp(r->str, "NOSCRIPT", 8) == 0;
+}
+
+sl_status sl_script_run(sl_node *node, sl_script_id id, size_t nkeys, const char *const *keys,
+                        const size_t *key_lens, size_t nargs, const char *const *args, const size_t *arg_lens,
+                        redisReply **reply, sl_stats *stats, sl_error *err)
+{
+    const sl_script *s = sl_script_get(id);
+    size_t argc = 3 + nkeys + nargs, i;
+    const char **argv, *stack_argv[SL_STACK_ARGS];
+    size_t *lens, stack_lens[SL_STACK_ARGS];
+    char numkeys[24];
+    sl_status rc;
+
+    *reply = NULL;
+    if (argc <= SL_STACK_ARGS) {
+        argv = stack_argv;
+        lens = stack_lens;
+    } else {
+        argv = malloc(argc * sizeof(*argv));
+        lens = malloc(argc * sizeof(*lens));
+        if (!argv || !lens) {
+            free(argv);
+            free(lens);
+            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+            return SL_ERR_NOMEM;
+        }
+    }
+    sl_fmt_int(numkeys, (int64_t)nkeys);
+    argv[0] = "EVALSHA";
+    lens[0] = 7;
+    argv[1] = s->sha;
+    lens[1] = SL_SHA1_HEX_LEN;
+    argv[2] = numkeys;
+    lens[2] = strlen(numkeys);
+    for (i = 0; i < nkeys; i++) {
+        argv[3 + i] = keys[i];
+        lens[3 + i] = key_lens[i];
+    }
+    for (i = 0; i < nargs; i++) {
+        argv[3 + nkeys + i] = args[i];
+        lens[3 + nkeys + i] = arg_lens[i];
+    }
+
+    rc = sl_node_command(node, (int)argc, argv, lens, reply, err);
+    if (rc == SL_ERR_REPLY && reply_is_noscript(*reply)) {
+        /* After SCRIPT FLUSH, a restart or a failover: EVAL loads it again. */
+        freeReplyObject(*reply);
+        *reply = NULL;
+        SL_STAT_INC(stats, script_loads, 1);
+        argv[0] = "EVAL";
+        lens[0] = 4;
+        argv[1] = s->body;
+        lens[1] = s->len;
+        rc = sl_node_command(node, (int)argc, argv, lens, reply, err);
+    }
+    if (rc == SL_ERR_REPLY) {
+        /* err carries Redis' message (OOM, READONLY, BUSY...) and its class:
+         * SL_ERR_AUTH for NOAUTH/WRONGPASS/NOPERM. */
+        freeReplyObject(*reply);
+        *reply = NULL;
+        rc = err ? err->code : SL_ERR_REPLY;
+    }
+    if (argv != stack_argv) {
+        free(argv);
+        free(lens);
+    }
+    return rc;
 }

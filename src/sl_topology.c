@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sl_lock.h"
+#include "sl_scripts.h"
 #include "sl_topology.h"
 
 /* ---- Cluster hash slots (CRC16-CCITT/XMODEM, as Redis Cluster) ---------- */
