@@ -10,7 +10,7 @@
 #include "ext/date/php_date.h"
 #include "zend_interfaces.h"
 
-#include "php_slotlock.h"
+#include "slotlock_private.h"
 
 zend_class_entry *slotlock_lock_ce;
 

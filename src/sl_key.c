@@ -407,3 +407,25 @@ char *sl_handle_join(const sl_keylist *l, size_t from, size_t to, size_t *len)
     }
     return s;
 }
+
+int sl_slot_time_parse(const char *s, size_t len, sl_slot_time *out)
+{
+    static const char shape[] = "dddd-dd-dd?dd:dd";
+    size_t i;
+
+    if (len != 16 && !(len == 19 && s[16] == ':' && s[17] == '0' && s[18] == '0')) {
+        return 0;
+    }
+    for (i = 0; i < 16; i++) {
+        char c = s[i];
+        if (shape[i] == 'd' ? (c < '0' || c > '9') : shape[i] == '?' ? (c != ' ' && c != 'T') : c != shape[i]) {
+            return 0;
+        }
+    }
+    out->year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    out->month = (s[5] - '0') * 10 + (s[6] - '0');
+    out->day = (s[8] - '0') * 10 + (s[9] - '0');
+    out->hour = (s[11] - '0') * 10 + (s[12] - '0');
+    out->minute = (s[14] - '0') * 10 + (s[15] - '0');
+    return 1;
+}
