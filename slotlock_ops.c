@@ -34,7 +34,7 @@ void slotlock_service_emit(slotlock_service_obj *intern, const char *event, cons
     } else {
         add_assoc_null_ex(&ev, "key", sizeof("key") - 1);
     }
-    if (fence >= 0) {
+    if (fence > 0) {
         add_assoc_long_ex(&ev, "fence", sizeof("fence") - 1, (zend_long)fence);
     }
     if (ttl_ms >= 0) {

@@ -140,6 +140,7 @@ PHP_METHOD(SlotLockService, __construct)
     }
     if (ok) {
         sl_locker_init(&intern->locker, &intern->topo, c.prefix, sl_config_tagged(&c), &SLOTLOCK_G(stats));
+        intern->locker.fencing = c.fencing;
         intern->ttl = c.ttl;
         intern->booked_ttl = c.booked_ttl;
         intern->bucket = c.bucket;

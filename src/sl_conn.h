@@ -26,6 +26,7 @@ typedef struct sl_conn {
     char *pool_key;     /* endpoint identity, for the pool */
     int pending;        /* replies appended but not yet read */
     uint64_t uses;      /* commands completed on it */
+    int caps;           /* what the server was found to support (SL_CAP_*), 0: not asked yet */
     struct sl_conn *next;
 } sl_conn;
 

@@ -25,8 +25,8 @@ typedef struct {
     sl_topology *topo;
     int tagged;     /* keys carry the company as a Cluster hash tag */
     char prefix[SL_PREFIX_MAX + 1];
-    char fence_key[SL_PREFIX_MAX + 8];  /* untagged mode */
-    char active_key[SL_PREFIX_MAX + 8];
+    char fence_key[SL_PREFIX_MAX + 8];  /* "<prefix>#fence" (untagged mode) */
+    int fencing;    /* option fencing: every new holder gets a fence from the counter */
     sl_stats *stats;
 } sl_locker;
 

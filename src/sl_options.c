@@ -191,7 +191,7 @@ static sl_status set_endpoint(sl_config *c, const char *k, size_t klen, const sl
     return SL_OK;
 }
 
-/* prefix, ttl, booked_ttl, bucket, persistent, hash_tag, key_timezone. */
+/* prefix, ttl, booked_ttl, bucket, persistent, hash_tag, fencing, key_timezone. */
 static sl_status set_locking(sl_config *c, const char *k, size_t klen, const sl_optval *v, int *known,
                              sl_error *err)
 {
@@ -217,6 +217,8 @@ static sl_status set_locking(sl_config *c, const char *k, size_t klen, const sl_
         return opt_bool(k, v, &c->persistent, err);
     } else if (name_is(k, klen, "hash_tag")) {
         return opt_bool(k, v, &c->hash_tag, err);
+    } else if (name_is(k, klen, "fencing")) {
+        return opt_bool(k, v, &c->fencing, err);
     } else if (name_is(k, klen, "key_timezone")) {
         if (v->type != SL_OPT_STRING) {
             return type_error(k, "string", v, err);

@@ -44,6 +44,7 @@ typedef struct {
     int hash_tag;           /* -1: the mode's default */
     double drift_factor;
     double sentinel_check;  /* seconds between asking the sentinels again */
+    int fencing;            /* every new holder gets a fence from the counter */
     sl_endpoint nodes[SL_MAX_NODES];
     size_t n_nodes;
 } sl_config;

@@ -80,6 +80,13 @@ static void test_acquire_none_free(void **state)
 
     (void)state;
     assert_int_equal(acquire("*6\r\n:0\r\n:0\r\n:1234\r\n:0\r\n:1\r\n$0\r\n\r\n", 2, &res, &err), SL_OK);
+    {
+        /* Taken with fence 0: fencing is off (wire format 2). */
+        sl_acquire_result r0;
+        assert_int_equal(acquire("*6\r\n:1\r\n:0\r\n:5000\r\n:1\r\n:0\r\n$0\r\n\r\n", 1, &r0, &err), SL_OK);
+        assert_int_equal(r0.candidate, 0);
+        assert_int_equal(r0.fence, 0);
+    }
     assert_int_equal(res.candidate, -1);
     assert_int_equal(res.fence, 0);
     assert_int_equal(res.ttl_ms, 1234);
@@ -147,7 +154,6 @@ static void test_acquire_malformed(void **state)
     (void)state;
     expect_acquire_bad("*6\r\n:2\r\n:7\r\n:5000\r\n:1\r\n" OK_TAIL, 1);  /* candidate beyond n_groups */
     expect_acquire_bad("*6\r\n:-1\r\n:7\r\n:5000\r\n:1\r\n" OK_TAIL, 1); /* negative candidate */
-    expect_acquire_bad("*6\r\n:1\r\n:0\r\n:5000\r\n:1\r\n" OK_TAIL, 1);  /* taken without a fence */
     expect_acquire_bad("*6\r\n:1\r\n:-5\r\n:5000\r\n:1\r\n" OK_TAIL, 1);
     expect_acquire_bad("*6\r\n:1\r\n:7\r\n:5000\r\n:1\r\n:1\r\n$0\r\n\r\n", 1); /* taken, yet blocked */
     expect_acquire_bad("*6\r\n:0\r\n:0\r\n:5000\r\n:0\r\n:4\r\n$0\r\n\r\n", 1); /* unknown blocker */
