@@ -7,7 +7,9 @@
  *
  * A context is dropped, never reused, after any I/O error, timeout or
  * half-read reply, and when it was opened by another process (fork).
- * Persistent contexts live in an sl_pool between uses.
+ * Persistent contexts live in an sl_pool, one per endpoint identity, shared by
+ * all the nodes of the process on that endpoint (a PHP worker is
+ * single-threaded: commands on a shared socket never interleave).
  */
 #ifndef SL_CONN_H
 #define SL_CONN_H
@@ -27,13 +29,19 @@ typedef struct sl_conn {
     int pending;        /* replies appended but not yet read */
     uint64_t uses;      /* commands completed on it */
     int caps;           /* what the server was found to support (SL_CAP_*), 0: not asked yet */
+    int refs;           /* nodes using it now */
+    int in_pool;        /* listed in its pool (persistent) */
+    int idle;           /* in the pool with no node using it (counted in sl_pool.count) */
+    double timeout;     /* the timeout set on ctx, seconds */
     struct sl_conn *next;
 } sl_conn;
 
-/* Idle persistent connections of one process (one thread under ZTS). */
+/* The persistent connections of one process (one thread under ZTS): one per
+ * endpoint identity (address, database, credentials), shared by every node
+ * that uses it, as phpredis' pconnect shares a socket. Kept idle between uses. */
 typedef struct {
-    sl_conn *idle;
-    size_t count;
+    sl_conn *conns;     /* in use or idle */
+    size_t count;       /* idle ones */
     size_t max_idle;
 } sl_pool;
 

@@ -916,6 +916,17 @@ static void test_pool_reuse(void **state)
     assert_int_equal(sl_node_init(&a, &ep, &pool, &st, &err), SL_OK);
     id_a = node_client_id(&a);
     assert_int_equal(pool.count, 0);
+
+    /* Two live nodes on one endpoint share one connection (one socket per process). */
+    assert_int_equal(sl_node_init(&b, &ep, &pool, &st, &err), SL_OK);
+    assert_int_equal(node_client_id(&b), id_a);
+    assert_int_equal(st.connects, 1);
+    assert_int_equal(pool.count, 0);
+    sl_node_free(&b);
+    assert_int_equal(pool.count, 0); /* a still uses it */
+    assert_int_equal(node_client_id(&a), id_a);
+    st.pool_hits = 0;
+
     sl_node_free(&a);
     assert_int_equal(pool.count, 1);
 
@@ -951,7 +962,7 @@ static void test_pool_reuse(void **state)
 
     sl_pool_clear(&pool);
     assert_int_equal(pool.count, 0);
-    assert_null(pool.idle);
+    assert_null(pool.conns);
     sl_endpoint_free(&ep);
     sl_endpoint_free(&ep_db1);
     sl_endpoint_free(&ep_pw);
@@ -988,7 +999,7 @@ static void test_pool_dirty_not_returned(void **state)
 
 static void test_pool_max_idle(void **state)
 {
-    sl_endpoint ep;
+    sl_endpoint ep[3];
     sl_node n[3];
     sl_pool pool;
     sl_stats st;
@@ -999,25 +1010,32 @@ static void test_pool_max_idle(void **state)
     (void)state;
     memset(&st, 0, sizeof(st));
     sl_pool_init(&pool, 2);
-    test_endpoint(&ep, 2.0);
+    /* three endpoint identities (databases 0..2): three connections */
     for (i = 0; i < 3; i++) {
-        assert_int_equal(sl_node_init(&n[i], &ep, &pool, &st, &err), SL_OK);
+        test_endpoint(&ep[i], 2.0);
+        ep[i].database = i;
+        assert_int_equal(sl_node_init(&n[i], &ep[i], &pool, &st, &err), SL_OK);
         ids[i] = node_client_id(&n[i]);
     }
+    assert_true(ids[0] != ids[1] && ids[1] != ids[2]);
     for (i = 0; i < 3; i++) {
         sl_node_free(&n[i]);
     }
     assert_int_equal(pool.count, 2);
-    /* The least recently returned (the first) was closed; the newest comes first. */
-    assert_int_equal(sl_node_init(&n[0], &ep, &pool, &st, &err), SL_OK);
-    assert_int_equal(node_client_id(&n[0]), ids[2]);
-    assert_int_equal(sl_node_init(&n[1], &ep, &pool, &st, &err), SL_OK);
+    /* The least recently returned (database 0) was closed; the others come back. */
+    assert_int_equal(sl_node_init(&n[2], &ep[2], &pool, &st, &err), SL_OK);
+    assert_int_equal(node_client_id(&n[2]), ids[2]);
+    assert_int_equal(sl_node_init(&n[1], &ep[1], &pool, &st, &err), SL_OK);
     assert_int_equal(node_client_id(&n[1]), ids[1]);
     assert_int_equal(st.pool_hits, 2);
-    sl_node_free(&n[0]);
-    sl_node_free(&n[1]);
+    assert_int_equal(sl_node_init(&n[0], &ep[0], &pool, &st, &err), SL_OK);
+    assert_true(node_client_id(&n[0]) != ids[0]);
+    assert_int_equal(st.connects, 4);
+    for (i = 0; i < 3; i++) {
+        sl_node_free(&n[i]);
+        sl_endpoint_free(&ep[i]);
+    }
     sl_pool_clear(&pool);
-    sl_endpoint_free(&ep);
 }
 
 /* ---- fork ------------------------------------------------------------------- */
