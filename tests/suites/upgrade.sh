@@ -71,16 +71,22 @@ out=$(run v2 v2-write) || fail=1; echo "$out"
 out=$(run v1 v1-meets) || fail=1; echo "$out"
 
 tmp=$(mktemp -d)
+pids=()
+start=$("$PHP" -r 'echo microtime(true) + 1.5;')
 for i in 1 2 3 4 5 6; do
-    run v1 race 40 >"$tmp/v1-$i" 2>&1 &
-    run v2 race 40 >"$tmp/v2-$i" 2>&1 &
+    run v1 race 40 "$start" >"$tmp/v1-$i" 2>&1 &
+    pids+=($!)
+    run v2 race 40 "$start" >"$tmp/v2-$i" 2>&1 &
+    pids+=($!)
 done
-wait
-wins=$(cat "$tmp"/v1-* "$tmp"/v2-* | grep -c '^won ' || true)
-twice=$(cat "$tmp"/v1-* "$tmp"/v2-* | grep '^won ' | sort | uniq -d | wc -l)
-v1wins=$(cat "$tmp"/v1-* | grep -c '^won ' || true)
-v2wins=$(cat "$tmp"/v2-* | grep -c '^won ' || true)
-errors=$(cat "$tmp"/v1-* "$tmp"/v2-* | grep -v -e '^won ' -e '^wire format' | head -3 || true)
+wait "${pids[@]}" || true   # not a bare wait: the redis-server started above is a child too
+cat "$tmp"/v1-* | grep '^won ' >"$tmp/won-v1" || true
+cat "$tmp"/v2-* | grep '^won ' >"$tmp/won-v2" || true
+wins=$(cat "$tmp/won-v1" "$tmp/won-v2" | wc -l)
+twice=$(cat "$tmp/won-v1" "$tmp/won-v2" | sort | uniq -d | wc -l)
+v1wins=$(wc -l <"$tmp/won-v1")
+v2wins=$(wc -l <"$tmp/won-v2")
+errors=$( (cat "$tmp"/v1-* "$tmp"/v2-* | grep -v -e '^won ' -e '^wire format' || true) | head -3)
 rm -rf "$tmp"
 if [[ "$twice" -eq 0 && "$wins" -ge 1 && "$wins" -le 40 && -z "$errors" ]]; then
     echo "PASS race, 6 format-1 and 6 format-2 processes on 40 slots: $wins bookings ($v1wins by format 1, $v2wins by format 2), none twice"

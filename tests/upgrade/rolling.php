@@ -8,7 +8,8 @@
  *   v2-meets   the new version meets them: held, never overwritten or deleted
  *   v2-write   the new version takes slots: a hold, a booked marker
  *   v1-meets   the old version meets them: held (WRONGTYPE is "someone else's"), never touched
- *   race N     N acquire+commit attempts on 40 shared slots, prints "won <key>" per booking
+ *   race N T   N acquire+commit attempts on 40 shared slots from Unix time T on, prints
+ *              "won <key>" per booking
  */
 $phase = $argv[1] ?? '';
 [$host, $port, $prefix] = [$argv[2] ?? '127.0.0.1', (int) ($argv[3] ?? 6379), $argv[4] ?? 'slupgrade'];
@@ -68,6 +69,10 @@ switch ($phase) {
     case 'race':
         $n = (int) ($argv[5] ?? 40);
         $me = getmypid();
+        $svc->activeLocks();                               /* connected before the start line */
+        while (microtime(true) < (float) ($argv[6] ?? 0)) {
+            usleep(500);
+        }
         for ($i = 0; $i < $n; $i++) {
             $s = 100 + ($i * 7 + $me) % 40;
             $l = $svc->acquire(1, $s, $T, "w$me-$i", 30);
