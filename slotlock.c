@@ -1,7 +1,7 @@
 /*
- * slotlock: module entry, INI settings, MINIT/MINFO and globals.
- * The classes live in slotlock_service.c and slotlock_lock.c; the lock logic
- * and all Redis I/O in src/.
+ * slotlock: module entry, INI settings, MINIT/MINFO and globals. It calls
+ * down into the class files (docs/ARCHITECTURE.md); the lock logic and all
+ * Redis I/O live in src/.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -12,18 +12,13 @@
 #include "php.h"
 #include "php_ini.h"
 #include "ext/standard/info.h"
-#include "zend_exceptions.h"
 #include "ext/spl/spl_exceptions.h"
 
-#include "php_slotlock.h"
+#include "slotlock_private.h"
 #include "slotlock_arginfo.h"
 #include "src/sl_scripts.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(slotlock)
-
-zend_class_entry *slotlock_exception_ce;
-zend_class_entry *slotlock_connection_exception_ce;
-zend_class_entry *slotlock_timeout_exception_ce;
 
 /* Persistent connections idle at most this many per process. */
 #define SLOTLOCK_POOL_MAX_IDLE 16
@@ -127,34 +122,6 @@ PHP_INI_BEGIN()
     STD_PHP_INI_ENTRY("slotlock.metrics_retention", "86400", PHP_INI_ALL, OnUpdateSlotlockMetricsRetention,
                       metrics_retention, zend_slotlock_globals, slotlock_globals)
 PHP_INI_END()
-
-bool slotlock_exception_is_exit(void)
-{
-    return EG(exception) && (zend_is_unwind_exit(EG(exception)) || zend_is_graceful_exit(EG(exception)));
-}
-
-void slotlock_throw(const sl_error *err)
-{
-    zend_class_entry *ce;
-
-    switch (err->code) {
-        case SL_ERR_ARG:
-            zend_value_error("%s", err->msg);
-            return;
-        case SL_ERR_TIMEOUT:
-            ce = slotlock_timeout_exception_ce;
-            break;
-        case SL_ERR_CONNECT:
-        case SL_ERR_IO:
-        case SL_ERR_AUTH:
-            ce = slotlock_connection_exception_ce;
-            break;
-        default:
-            ce = slotlock_exception_ce;
-            break;
-    }
-    zend_throw_exception(ce, err->msg, (zend_long)-err->code);
-}
 
 static PHP_GINIT_FUNCTION(slotlock)
 {

@@ -14,7 +14,8 @@
  * (minutes), persistent (bool), key_timezone, dsn; beyond one node: cluster
  * (seed "host:port" list), sentinel (sentinel list) with master (name),
  * nodes (DSNs of independent masters: a quorum), wait_replicas,
- * wait_timeout, sentinel_check, hash_tag, drift_factor. A string is a DSN: "redis://[user:pass@]host[:port][/db]"
+ * wait_timeout, sentinel_check, hash_tag, drift_factor; fencing (bool, default
+ * false: SlotLock->fence is null; true: every new holder gets a fencing token). A string is a DSN: "redis://[user:pass@]host[:port][/db]"
  * or "unix:///path/to/redis.sock[?database=N]". null takes the INI defaults.
  * The constructor validates; the first command connects.
  *
@@ -162,7 +163,8 @@ final class SlotLock
     public readonly string $key;
     public readonly array $keys;
     public readonly string $owner;
-    public readonly int $fence;
+    /** The fencing token (strictly increasing per slot across holders) with option fencing => true; null without. */
+    public readonly ?int $fence;
     public readonly DateTimeImmutable $expiresAt;
     public readonly ?int $candidate;
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 519158351699285bfaf9ddc86c847c931454901c */
+ * Stub hash: 519146325a3d5f9d730baf6812a8bbb7228fa77c */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLockService___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, options, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
@@ -279,7 +279,7 @@ static zend_class_entry *register_class_SlotLock(void)
 	zval property_fence_default_value;
 	ZVAL_UNDEF(&property_fence_default_value);
 	zend_string *property_fence_name = zend_string_init("fence", sizeof("fence") - 1, 1);
-	zend_declare_typed_property(class_entry, property_fence_name, &property_fence_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_declare_typed_property(class_entry, property_fence_name, &property_fence_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG|MAY_BE_NULL));
 	zend_string_release(property_fence_name);
 
 	zend_string *property_expiresAt_class_DateTimeImmutable = zend_string_init("DateTimeImmutable", sizeof("DateTimeImmutable")-1, 1);

@@ -6,7 +6,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 
-#include "php_slotlock.h"
+#include "slotlock_private.h"
 
 zend_class_entry *slotlock_availability_ce;
 static zend_object_handlers slotlock_availability_handlers;

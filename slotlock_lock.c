@@ -10,7 +10,7 @@
 #include "ext/date/php_date.h"
 #include "zend_interfaces.h"
 
-#include "php_slotlock.h"
+#include "slotlock_private.h"
 
 zend_class_entry *slotlock_lock_ce;
 
@@ -81,7 +81,11 @@ void slotlock_lock_new(zval *rv, zend_string *handle, zval *keys, zend_string *o
     lock_prop_set(obj, LOCK_KEYS, keys);
     ZVAL_STR_COPY(&tmp, owner);
     lock_prop_set(obj, LOCK_OWNER, &tmp);
-    ZVAL_LONG(&tmp, fence);
+    if (fence > 0) {
+        ZVAL_LONG(&tmp, fence);
+    } else {
+        ZVAL_NULL(&tmp); /* fencing off: no fence */
+    }
     lock_prop_set(obj, LOCK_FENCE, &tmp);
 
     gettimeofday(&now, NULL);

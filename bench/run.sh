@@ -81,7 +81,7 @@ GIT_DESC="$GIT_DESC; $(basename "$EXT") built $(date -u -r "$EXT" '+%Y-%m-%d %H:
 # ---- the C floor, built from the extension's own scripts ----------------
 say "building hiredis_floor"
 # shellcheck disable=SC2046
-cc -O2 -std=gnu99 -I"$ROOT/src" "$BENCH/hiredis_floor.c" "$ROOT/src/sl_scripts.c" "$ROOT/src/sl_sha1.c" \
+cc -O2 -std=gnu99 -I"$ROOT/src" "$BENCH/hiredis_floor.c" "$ROOT/src/sl_scripts.c" "$ROOT/src/sl_sha1.c" "$ROOT/src/sl_conn.c" "$ROOT/src/sl_dsn.c" \
     $(pkg-config --cflags --libs hiredis) -o "$WORK/hiredis_floor" || die "could not build hiredis_floor"
 
 # ---- Redis ---------------------------------------------------------------
@@ -137,6 +137,15 @@ START=$SECONDS
     --host "$HOST" --port "$PORT" --out "$OUT" --work "$WORK" --command "$CMD" --git "$GIT_DESC" \
     ${PINARGS[@]+"${PINARGS[@]}"} \
     ${PASS[@]+"${PASS[@]}"}
+
+# ---- wire format 2's options: fencing on/off, activeLocks() at 100k live locks ----
+if [[ " ${PASS[*]:-} " != *" --only "* ]]; then
+    F2=(--pairs 3000 --rounds 5)
+    (( QUICK )) && F2=(--pairs 300 --rounds 2)
+    say "format 2: fencing cost, activeLocks() at 100,000 live locks"
+    "$PHP" -d "extension=$WORK/slotlock.so" "$BENCH/lib/format2.php" --host "$HOST" --port "$PORT" "${F2[@]}" \
+        --live 100000 --out "$OUT/latest.txt" >/dev/null || say "format2.php failed"
+fi
 
 # ---- charts --------------------------------------------------------------
 if command -v gnuplot >/dev/null; then

@@ -23,7 +23,8 @@ typedef enum {
     SL_ERR_REPLY = -6,    /* Redis answered with an error (OOM, READONLY, ...) */
     SL_ERR_PROTOCOL = -7, /* a reply of an unexpected shape */
     SL_ERR_NOMEM = -8,
-    SL_ERR_FORK = -9      /* used internally: connection belongs to another pid */
+    SL_ERR_FORK = -9,     /* used internally: connection belongs to another pid */
+    SL_ERR_TYPE = -10     /* an argument of the wrong type (becomes TypeError) */
 } sl_status;
 
 #define SL_ERRMSG_MAX 256

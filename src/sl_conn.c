@@ -50,68 +50,126 @@ static void conn_free(sl_conn *c)
 
 void sl_pool_init(sl_pool *pool, size_t max_idle)
 {
-    pool->idle = NULL;
+    pool->conns = NULL;
     pool->count = 0;
     pool->max_idle = max_idle;
 }
 
+static void pool_unlink(sl_pool *pool, sl_conn *c)
+{
+    sl_conn **pp;
+
+    for (pp = &pool->conns; *pp; pp = &(*pp)->next) {
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    }
+    if (c->idle) {
+        pool->count--;
+        c->idle = 0;
+    }
+    c->next = NULL;
+    c->in_pool = 0;
+}
+
+/* Closes c's socket for every node sharing it; the struct goes when the last
+ * of them lets go (they find ctx NULL and drop it). */
+static void conn_close(sl_pool *pool, sl_conn *c)
+{
+    if (c->in_pool) {
+        pool_unlink(pool, c);
+    }
+    if (c->ctx) {
+        redisFree(c->ctx);
+        c->ctx = NULL;
+    }
+    if (c->refs <= 0) {
+        conn_free(c);
+    }
+}
+
 void sl_pool_clear(sl_pool *pool)
 {
-    sl_conn *c = pool->idle, *next;
-
-    while (c) {
-        next = c->next;
-        conn_free(c);
-        c = next;
+    while (pool->conns) {
+        conn_close(pool, pool->conns);
     }
-    pool->idle = NULL;
     pool->count = 0;
 }
 
+/* The live connection of this process to key, shared with whoever uses it. */
 static sl_conn *pool_take(sl_pool *pool, const char *key)
 {
-    sl_conn **pp = &pool->idle, *c;
+    sl_conn *c = pool->conns, *next;
     pid_t pid = current_pid();
 
-    while ((c = *pp) != NULL) {
+    for (; c; c = next) {
+        next = c->next;
         if (c->pid != pid) {
             /* Inherited across fork: unusable here, never read from it. */
-            *pp = c->next;
-            pool->count--;
-            conn_free(c);
+            conn_close(pool, c);
             continue;
         }
-        if (strcmp(c->pool_key, key) == 0) {
-            *pp = c->next;
-            pool->count--;
-            c->next = NULL;
+        if (c->ctx && c->ctx->err == 0 && strcmp(c->pool_key, key) == 0) {
+            if (c->idle) {
+                pool->count--;
+                c->idle = 0;
+            }
+            c->refs++;
             return c;
         }
-        pp = &c->next;
     }
     return NULL;
 }
 
-static void pool_put(sl_pool *pool, sl_conn *c)
+/* The node lets go of its connection. A clean pooled one stays (idle when
+ * nobody else uses it, at most max_idle of those); any other is closed. */
+static void conn_release(sl_node *node, int keep)
 {
-    sl_conn **pp;
+    sl_conn *c = node->conn, **pp;
+    sl_pool *pool = node->pool;
     size_t n = 0;
 
-    c->next = pool->idle;
-    pool->idle = c;
+    if (!c) {
+        return;
+    }
+    node->conn = NULL;
+    c->refs--;
+    if (!keep || !pool || !c->in_pool || c->pending != 0 || !c->ctx || c->ctx->err != 0 || c->pid != current_pid()) {
+        if (pool && c->in_pool) {
+            conn_close(pool, c);
+        } else {
+            if (c->ctx) {
+                redisFree(c->ctx);
+                c->ctx = NULL;
+            }
+            if (c->refs <= 0) {
+                conn_free(c);
+            }
+        }
+        return;
+    }
+    if (c->refs > 0) {
+        return;
+    }
+    /* most recently returned first: trimming closes the least recently used */
+    pool_unlink(pool, c);
+    c->in_pool = 1;
+    c->next = pool->conns;
+    pool->conns = c;
+    c->idle = 1;
     pool->count++;
     if (pool->count <= pool->max_idle) {
         return;
     }
-    /* Over the limit: close the least recently returned. */
-    for (pp = &pool->idle; *pp && n < pool->max_idle; pp = &(*pp)->next) {
-        n++;
-    }
-    while (*pp) {
-        sl_conn *old = *pp;
-        *pp = old->next;
-        pool->count--;
-        conn_free(old);
+    /* Too many idle: close the idle ones beyond the newest max_idle. */
+    for (pp = &pool->conns; *pp;) {
+        sl_conn *o = *pp;
+        if (o->idle && ++n > pool->max_idle) {
+            conn_close(pool, o);
+            continue;
+        }
+        pp = &o->next;
     }
 }
 
@@ -133,11 +191,11 @@ sl_status sl_node_init(sl_node *node, const sl_endpoint *ep, sl_pool *pool, sl_s
     return SL_OK;
 }
 
-/* Drops the connection: after an error it is never reused. */
+/* Drops the connection: after an error it is never reused, by this node or
+ * any other sharing it. */
 static void node_drop(sl_node *node)
 {
-    conn_free(node->conn);
-    node->conn = NULL;
+    conn_release(node, 0);
 }
 
 void sl_node_close(sl_node *node)
@@ -147,16 +205,7 @@ void sl_node_close(sl_node *node)
 
 void sl_node_free(sl_node *node)
 {
-    sl_conn *c = node->conn;
-
-    if (c) {
-        node->conn = NULL;
-        if (node->pool && c->pending == 0 && c->ctx && c->ctx->err == 0 && c->pid == current_pid()) {
-            pool_put(node->pool, c);
-        } else {
-            conn_free(c);
-        }
-    }
+    conn_release(node, 1);
     free(node->pool_key);
     sl_endpoint_free(&node->ep);
     memset(node, 0, sizeof(*node));
@@ -286,8 +335,13 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
     int saved_errno;
 
     if (node->conn) {
-        if (node->conn->pid == current_pid() && node->conn->ctx && node->conn->ctx->err == 0) {
-            return SL_OK;
+        c = node->conn;
+        if (c->pid == current_pid() && c->ctx && c->ctx->err == 0) {
+            /* shared with a node of another timeout: use ours */
+            if (c->timeout == ep->timeout || redisSetTimeout(c->ctx, to_timeval(ep->timeout)) == REDIS_OK) {
+                c->timeout = ep->timeout;
+                return SL_OK;
+            }
         }
         node_drop(node);
     }
@@ -295,8 +349,9 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
     if (node->pool && !node->skip_pool) {
         node->conn = pool_take(node->pool, node->pool_key);
         if (node->conn) {
-            /* a pooled connection carries the timeout of whoever opened it */
-            if (redisSetTimeout(node->conn->ctx, tv) == REDIS_OK) {
+            /* a shared connection carries the timeout of whoever used it last */
+            if (node->conn->timeout == ep->timeout || redisSetTimeout(node->conn->ctx, tv) == REDIS_OK) {
+                node->conn->timeout = ep->timeout;
                 SL_STAT_INC(node->stats, pool_hits, 1);
                 return SL_OK;
             }
@@ -341,6 +396,14 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
     }
     c->ctx = ctx;
     c->pid = current_pid();
+    c->timeout = ep->timeout;
+    c->refs = 1;
+    if (node->pool) {
+        /* persistent: every node of this process on the endpoint shares it */
+        c->in_pool = 1;
+        c->next = node->pool->conns;
+        node->pool->conns = c;
+    }
     node->conn = c;
     SL_STAT_INC(node->stats, connects, 1);
     return node_handshake(node, err);
@@ -373,18 +436,33 @@ size_t sl_resp_size(int argc, const size_t *lens)
     return total;
 }
 
+/* The lengths of a lock command's arguments are mostly one or two digits. */
+static inline char *put_len(char *p, size_t n)
+{
+    if (n < 10) {
+        *p++ = (char)('0' + n);
+        return p;
+    }
+    if (n < 100) {
+        *p++ = (char)('0' + n / 10);
+        *p++ = (char)('0' + n % 10);
+        return p;
+    }
+    return put_uint(p, n);
+}
+
 size_t sl_resp_format(char *out, int argc, const char **argv, const size_t *lens)
 {
     char *p = out;
     int i;
 
     *p++ = '*';
-    p = put_uint(p, (size_t)argc);
+    p = put_len(p, (size_t)argc);
     *p++ = '\r';
     *p++ = '\n';
     for (i = 0; i < argc; i++) {
         *p++ = '$';
-        p = put_uint(p, lens[i]);
+        p = put_len(p, lens[i]);
         *p++ = '\r';
         *p++ = '\n';
         memcpy(p, argv[i], lens[i]);
@@ -453,26 +531,154 @@ static int64_t now_ms(void);
  * the socket timeout is cut to what is left of one deadline (and restored
  * afterwards), so the common path stays one read() per reply.
  * -1 with ctx->err set on failure. */
+/* A whole reply of one of the hot path's shapes, and nothing else, in buf[0, n): nil
+ * ("$-1"), an integer, a status, or a bulk string. 1 with *out (the usual hiredis layout,
+ * freed by freeReplyObject), 0 for any other shape or a partial reply. */
+int sl_parse_simple(const char *buf, size_t n, redisReply **out)
+{
+    const char *end = buf + n, *p = buf + 1;
+    long long v = 0;
+    int neg = 0;
+    redisReply *r;
+
+    if (n < 3 || end[-2] != '\r' || end[-1] != '\n') {
+        return 0;
+    }
+    if (buf[0] == '$' && n == 5 && buf[1] == '-' && buf[2] == '1') {
+        if (!(r = calloc(1, sizeof(*r)))) {
+            return 0;
+        }
+        r->type = REDIS_REPLY_NIL;
+        *out = r;
+        return 1;
+    }
+    if (buf[0] == '+') {
+        if (memchr(p, '\r', (size_t)(end - 2 - p)) || memchr(p, '\n', (size_t)(end - 2 - p))) {
+            return 0;
+        }
+        v = end - 2 - p;
+    } else if (buf[0] == ':' || buf[0] == '$') {
+        if (*p == '-' && buf[0] == ':') {
+            neg = 1;
+            p++;
+        }
+        if (p >= end - 2 || end - 2 - p > 18) {
+            return 0;
+        }
+        if (*p < '0' || *p > '9' || (*p == '0' && (neg || p[1] != '\r'))) {
+            return 0; /* at least one digit; no leading zero, no "-0" (as hiredis reads numbers) */
+        }
+        for (; p < end && *p != '\r'; p++) {
+            if (*p < '0' || *p > '9') {
+                return 0;
+            }
+            v = v * 10 + (*p - '0');
+        }
+        if (buf[0] == ':' && p != end - 2) {
+            return 0; /* more than one reply */
+        }
+        if (buf[0] == '$') {
+            if (end - p < 2 || p[1] != '\n') {
+                return 0;
+            }
+            p += 2; /* the data after "$<len>\r\n" */
+            if (p > end || (size_t)(end - p) != (size_t)v + 2) {
+                return 0;
+            }
+        }
+    } else {
+        return 0;
+    }
+    if (!(r = calloc(1, sizeof(*r)))) {
+        return 0;
+    }
+    if (buf[0] == ':') {
+        r->type = REDIS_REPLY_INTEGER;
+        r->integer = neg ? -v : v;
+    } else {
+        r->type = buf[0] == '+' ? REDIS_REPLY_STATUS : REDIS_REPLY_STRING;
+        r->len = (size_t)v;
+        if (!(r->str = malloc(r->len + 1))) {
+            free(r);
+            return 0;
+        }
+        memcpy(r->str, buf[0] == '+' ? buf + 1 : p, r->len);
+        r->str[r->len] = '\0';
+    }
+    *out = r;
+    return 1;
+}
+
+/* The first read of a reply when hiredis' reader holds nothing: one recv() into a stack
+ * buffer, decoded here when it is a whole simple reply (the hot path: SET's nil or value,
+ * DELIFEQ's or the release script's integer), else fed to the reader. 1: *out is the reply;
+ * 0: go on with the reader (*intr: the recv() was interrupted); -1: ctx->err is set. */
+static int read_simple(redisContext *ctx, void **out, int *intr)
+{
+    char buf[512];
+    ssize_t n;
+
+    *intr = 0;
+    if (ctx->reader->len != ctx->reader->pos || ctx->reader->ridx != -1) {
+        return 0;
+    }
+    n = recv(ctx->fd, buf, sizeof(buf), 0);
+    if (n < 0) {
+        if (errno == EINTR) {
+            *intr = 1;
+            return 0;
+        }
+        ctx->err = REDIS_ERR_IO;
+        snprintf(ctx->errstr, sizeof(ctx->errstr), "%s", strerror(errno));
+        return -1;
+    }
+    if (n == 0) {
+        ctx->err = REDIS_ERR_EOF;
+        snprintf(ctx->errstr, sizeof(ctx->errstr), "Server closed the connection");
+        return -1;
+    }
+    if (sl_parse_simple(buf, (size_t)n, (redisReply **)out)) {
+        return 1;
+    }
+    if (redisReaderFeed(ctx->reader, buf, (size_t)n) != REDIS_OK) {
+        ctx->err = ctx->reader->err;
+        snprintf(ctx->errstr, sizeof(ctx->errstr), "%s", ctx->reader->errstr);
+        return -1;
+    }
+    return 0;
+}
+
 static int read_reply(sl_node *node, void **out)
 {
     redisContext *ctx = node->conn->ctx;
     int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
-    int shortened = 0, rc = 0;
+    int shortened = 0, rc = 0, first = 1, intr = 0;
 
     *out = NULL;
     for (;;) {
-        if (redisGetReplyFromReader(ctx, out) != REDIS_OK) {
-            rc = -1;
-            break;
+        if (first) {
+            int got = read_simple(ctx, out, &intr);
+            first = 0;
+            if (got != 0) {
+                rc = got > 0 ? 0 : -1;
+                break;
+            }
         }
-        if (*out) {
-            break;
+        if (!intr) {
+            if (redisGetReplyFromReader(ctx, out) != REDIS_OK) {
+                rc = -1;
+                break;
+            }
+            if (*out) {
+                break;
+            }
+            errno = 0;
+            if (redisBufferRead(ctx) != REDIS_OK) {
+                rc = -1;
+                break;
+            }
         }
-        errno = 0;
-        if (redisBufferRead(ctx) != REDIS_OK) {
-            rc = -1;
-            break;
-        }
+        intr = 0;
         if (errno == EINTR || shortened) {
             int64_t left = deadline - now_ms();
             struct timeval tv;

@@ -7,7 +7,9 @@
  *
  * A context is dropped, never reused, after any I/O error, timeout or
  * half-read reply, and when it was opened by another process (fork).
- * Persistent contexts live in an sl_pool between uses.
+ * Persistent contexts live in an sl_pool, one per endpoint identity, shared by
+ * all the nodes of the process on that endpoint (a PHP worker is
+ * single-threaded: commands on a shared socket never interleave).
  */
 #ifndef SL_CONN_H
 #define SL_CONN_H
@@ -26,13 +28,20 @@ typedef struct sl_conn {
     char *pool_key;     /* endpoint identity, for the pool */
     int pending;        /* replies appended but not yet read */
     uint64_t uses;      /* commands completed on it */
+    int caps;           /* what the server was found to support (SL_CAP_*), 0: not asked yet */
+    int refs;           /* nodes using it now */
+    int in_pool;        /* listed in its pool (persistent) */
+    int idle;           /* in the pool with no node using it (counted in sl_pool.count) */
+    double timeout;     /* the timeout set on ctx, seconds */
     struct sl_conn *next;
 } sl_conn;
 
-/* Idle persistent connections of one process (one thread under ZTS). */
+/* The persistent connections of one process (one thread under ZTS): one per
+ * endpoint identity (address, database, credentials), shared by every node
+ * that uses it, as phpredis' pconnect shares a socket. Kept idle between uses. */
 typedef struct {
-    sl_conn *idle;
-    size_t count;
+    sl_conn *conns;     /* in use or idle */
+    size_t count;       /* idle ones */
     size_t max_idle;
 } sl_pool;
 
@@ -63,6 +72,11 @@ sl_status sl_node_connect(sl_node *node, sl_error *err);
  * (returns the bytes written). */
 size_t sl_resp_size(int argc, const size_t *lens);
 size_t sl_resp_format(char *out, int argc, const char **argv, const size_t *lens);
+
+/* A whole reply of one of the hot path's shapes (nil, integer, status, bulk string) and
+ * nothing else in buf[0, n): 1 with *out (freeReplyObject frees it), else 0. The first read
+ * of a reply uses it before hiredis' reader (exposed for tests). */
+int sl_parse_simple(const char *buf, size_t n, redisReply **out);
 
 /* Queues one command (binary-safe argv); connects first if needed. */
 sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_t *lens, sl_error *err);

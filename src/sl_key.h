@@ -41,6 +41,10 @@ sl_status sl_id_check(const char *id, size_t len, const char *name, sl_error *er
 /* Years 1000..9999 and calendar-valid fields. */
 sl_status sl_slot_time_check(const sl_slot_time *t, const char *name, sl_error *err);
 
+/* "YYYY-MM-DD HH:MM" (or 'T' for the space, optional ":00"), the common start
+ * format: 1 with the fields in out (not range-checked), 0 for any other shape. */
+int sl_slot_time_parse(const char *s, size_t len, sl_slot_time *out);
+
 /* The slot key; tagged puts the company in a Cluster hash tag: "<prefix>:{c<id>}:s<id>:t<YmdHi>". */
 size_t sl_key_build_ex(char *out, const char *prefix, int tagged, const char *company, const char *service,
                        const sl_slot_time *t);

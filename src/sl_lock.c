@@ -7,28 +7,6 @@
 
 #include "sl_lock.h"
 
-/* Writes v in decimal + NUL into buf (>= 24 bytes); returns the length.
- * snprintf cost more than the rest of a small command's formatting. */
-static size_t fmt_int(char *buf, int64_t v)
-{
-    char tmp[24];
-    size_t n = 0, i = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) {
-        buf[i++] = '-';
-    }
-    while (n) {
-        buf[i++] = tmp[--n];
-    }
-    buf[i] = '\0';
-    return i;
-}
-
 sl_status sl_owner_check(const char *owner, size_t len, sl_error *err)
 {
     if (len == 0 || len > SL_OWNER_MAX) {
@@ -77,80 +55,7 @@ void sl_locker_init(sl_locker *lk, sl_topology *topo, const char *prefix, int ta
     lk->tagged = tagged;
     lk->stats = stats;
     snprintf(lk->prefix, sizeof(lk->prefix), "%s", prefix);
-    snprintf(lk->fence_key, sizeof(lk->fence_key), "%s:fence", prefix);
-    snprintf(lk->active_key, sizeof(lk->active_key), "%s:active", prefix);
-}
-
-static int reply_is_noscript(const redisReply *r)
-{
-    return r && r->type == REDIS_REPLY_ERROR && r->len >= 8 && strncmp(r->str, "NOSCRIPT", 8) == 0;
-}
-
-sl_status sl_script_run(sl_node *node, sl_script_id id, size_t nkeys, const char *const *keys,
-                        const size_t *key_lens, size_t nargs, const char *const *args, const size_t *arg_lens,
-                        redisReply **reply, sl_stats *stats, sl_error *err)
-{
-    const sl_script *s = sl_script_get(id);
-    size_t argc = 3 + nkeys + nargs, i;
-    const char **argv, *stack_argv[SL_STACK_ARGS];
-    size_t *lens, stack_lens[SL_STACK_ARGS];
-    char numkeys[24];
-    sl_status rc;
-
-    *reply = NULL;
-    if (argc <= SL_STACK_ARGS) {
-        argv = stack_argv;
-        lens = stack_lens;
-    } else {
-        argv = malloc(argc * sizeof(*argv));
-        lens = malloc(argc * sizeof(*lens));
-        if (!argv || !lens) {
-            free(argv);
-            free(lens);
-            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
-            return SL_ERR_NOMEM;
-        }
-    }
-    fmt_int(numkeys, (int64_t)nkeys);
-    argv[0] = "EVALSHA";
-    lens[0] = 7;
-    argv[1] = s->sha;
-    lens[1] = SL_SHA1_HEX_LEN;
-    argv[2] = numkeys;
-    lens[2] = strlen(numkeys);
-    for (i = 0; i < nkeys; i++) {
-        argv[3 + i] = keys[i];
-        lens[3 + i] = key_lens[i];
-    }
-    for (i = 0; i < nargs; i++) {
-        argv[3 + nkeys + i] = args[i];
-        lens[3 + nkeys + i] = arg_lens[i];
-    }
-
-    rc = sl_node_command(node, (int)argc, argv, lens, reply, err);
-    if (rc == SL_ERR_REPLY && reply_is_noscript(*reply)) {
-        /* After SCRIPT FLUSH, a restart or a failover: EVAL loads it again. */
-        freeReplyObject(*reply);
-        *reply = NULL;
-        SL_STAT_INC(stats, script_loads, 1);
-        argv[0] = "EVAL";
-        lens[0] = 4;
-        argv[1] = s->body;
-        lens[1] = s->len;
-        rc = sl_node_command(node, (int)argc, argv, lens, reply, err);
-    }
-    if (rc == SL_ERR_REPLY) {
-        /* err carries Redis' message (OOM, READONLY, BUSY...) and its class:
-         * SL_ERR_AUTH for NOAUTH/WRONGPASS/NOPERM. */
-        freeReplyObject(*reply);
-        *reply = NULL;
-        rc = err ? err->code : SL_ERR_REPLY;
-    }
-    if (argv != stack_argv) {
-        free(argv);
-        free(lens);
-    }
-    return rc;
+    snprintf(lk->fence_key, sizeof(lk->fence_key), "%s#fence", prefix);
 }
 
 static sl_status bad_reply(const char *what, sl_error *err)
@@ -182,7 +87,7 @@ sl_status sl_decode_acquire(const redisReply *r, size_t n_groups, sl_acquire_res
     if (!booking || booking->type != REDIS_REPLY_STRING || booking->len > SL_BOOKING_ID_MAX) {
         return bad_reply("acquire", err);
     }
-    if (cand < 0 || (unsigned long long)cand > n_groups || (cand > 0 && fence < 1) || why < 0 ||
+    if (cand < 0 || (unsigned long long)cand > n_groups || (cand > 0 && fence < 0) || why < 0 ||
         why > SL_BLOCKED_BOOKED_SELF || (cand > 0 && why != 0)) {
         return bad_reply("acquire", err);
     }
@@ -301,13 +206,13 @@ static void key_vec_free(key_vec *v)
 
 typedef struct {
     const char *fence;
-    const char *active;
-    char buf[2][AUX_KEY_MAX]; /* tagged mode: per company */
+    char buf[AUX_KEY_MAX]; /* tagged mode: per company */
 } aux_keys;
 
-/* The fence counter and index of an operation on keys: global, or per
- * company ("<prefix>:{c1}:fence") when keys are tagged, so that every key of
- * one script lives in one Cluster hash slot. */
+/* The fence counter of an operation on keys: "<prefix>#fence", or per
+ * company ("<prefix>#fence{c1}") when keys are tagged, so that every key of
+ * one script lives in one Cluster hash slot. Also checks that tagged keys
+ * belong to one company. */
 static sl_status lk_aux(sl_locker *lk, const sl_keylist *keys, aux_keys *aux, sl_error *err)
 {
     size_t tag_len = 0, i;
@@ -315,7 +220,6 @@ static sl_status lk_aux(sl_locker *lk, const sl_keylist *keys, aux_keys *aux, sl
 
     if (!lk->tagged) {
         aux->fence = lk->fence_key;
-        aux->active = lk->active_key;
         return SL_OK;
     }
     tag = keys->count ? sl_key_tag(keys->keys[0], keys->lens[0], &tag_len) : NULL;
@@ -331,11 +235,24 @@ static sl_status lk_aux(sl_locker *lk, const sl_keylist *keys, aux_keys *aux, sl
             return SL_ERR_ARG;
         }
     }
-    snprintf(aux->buf[0], sizeof(aux->buf[0]), "%s:%.*s:fence", lk->prefix, (int)tag_len, tag);
-    snprintf(aux->buf[1], sizeof(aux->buf[1]), "%s:%.*s:active", lk->prefix, (int)tag_len, tag);
-    aux->fence = aux->buf[0];
-    aux->active = aux->buf[1];
+    snprintf(aux->buf, sizeof(aux->buf), "%s#fence%.*s", lk->prefix, (int)tag_len, tag);
+    aux->fence = aux->buf;
     return SL_OK;
+}
+
+/* "h:0:<owner>": the value of an unfenced hold. out has SL_HOLD_MAX bytes. */
+#define SL_HOLD_MAX (4 + SL_OWNER_MAX + 1)
+static size_t hold_value(char *out, const char *owner, size_t owner_len)
+{
+    memcpy(out, "h:0:", 4);
+    memcpy(out + 4, owner, owner_len);
+    out[4 + owner_len] = '\0';
+    return 4 + owner_len;
+}
+
+static int err_wrongtype(const sl_error *err)
+{
+    return err->code == SL_ERR_REPLY && strstr(err->msg, "WRONGTYPE") != NULL;
 }
 
 /* One script, on the node that serves kv's first slot key. */
@@ -506,8 +423,8 @@ static sl_status quorum_acquire(sl_locker *lk, const sl_keylist *keys, const siz
             size_t from = 0, j;
             redisReply *r2[SL_MAX_NODES];
             sl_error e2[SL_MAX_NODES];
-            const char *rel_keys[SL_MAX_LOCK_KEYS + 1];
-            size_t rel_lens[SL_MAX_LOCK_KEYS + 1];
+            const char *rel_keys[SL_MAX_LOCK_KEYS];
+            size_t rel_lens[SL_MAX_LOCK_KEYS];
             const char *oargs[1] = {args[0]};
             size_t olens[1] = {arg_lens[0]};
 
@@ -523,15 +440,13 @@ static sl_status quorum_acquire(sl_locker *lk, const sl_keylist *keys, const siz
             for (j = 0; j < g; j++) {
                 from += group_sizes[j];
             }
-            rel_keys[0] = kv->keys[1]; /* the active index */
-            rel_lens[0] = kv->lens[1];
             for (j = 0; j < group_sizes[g] && j < SL_MAX_LOCK_KEYS; j++) {
-                rel_keys[1 + j] = keys->keys[from + j];
-                rel_lens[1 + j] = keys->lens[from + j];
+                rel_keys[j] = keys->keys[from + j];
+                rel_lens[j] = keys->lens[from + j];
             }
             rk.keys = rel_keys;
             rk.lens = rel_lens;
-            rk.n = 1 + j;
+            rk.n = j;
             {
                 sl_topology sub = *lk->topo;
                 memcpy(sub.nodes, undo, n_undo * sizeof(*undo));
@@ -545,18 +460,82 @@ static sl_status quorum_acquire(sl_locker *lk, const sl_keylist *keys, const siz
     return rc;
 }
 
+static void count_acquire(sl_locker *lk, const sl_acquire_result *res)
+{
+    if (res->candidate < 0) {
+        SL_STAT_INC(lk->stats, conflicts, 1);
+    } else if (res->fresh) {
+        SL_STAT_INC(lk->stats, acquired, 1);
+    } else {
+        SL_STAT_INC(lk->stats, reacquired, 1);
+    }
+}
+
+/* Best effort after a write: the lock is held either way; WAIT narrows the
+ * window in which a failover forgets it. */
+static void lk_wait(sl_locker *lk, const sl_keylist *keys)
+{
+    long long acked;
+    sl_error werr;
+
+    if (lk->topo->wait_replicas > 0) {
+        sl_topology_wait(lk->topo, keys->keys[0], keys->lens[0], &acked, &werr);
+    }
+}
+
+/* The hot path: one slot, no fencing, one node: SET key h:0:<owner> NX PX ttl GET.
+ * *done = 1 when the answer is final (nil: acquired); 0 when the slot is taken
+ * (by anyone, maybe the owner, maybe booked, maybe a format-1 hash) or the
+ * server is too old: the acquire script then decides. */
+static sl_status acquire_native(sl_locker *lk, const sl_keylist *keys, const char *owner, size_t owner_len,
+                                int64_t ttl_ms, sl_acquire_result *res, int *done, sl_error *err)
+{
+    char value[SL_HOLD_MAX], ttl[24];
+    const char *args[5] = {value, "NX", "PX", ttl, "GET"};
+    size_t arg_lens[5] = {0, 2, 2, 0, 3};
+    key_vec kv;
+    redisReply *r = NULL;
+    sl_status rc;
+
+    *done = 0;
+    arg_lens[0] = hold_value(value, owner, owner_len);
+    arg_lens[3] = sl_fmt_int(ttl, ttl_ms);
+    kv.keys = (const char **)keys->keys;
+    kv.lens = keys->lens;
+    kv.n = 1;
+    rc = lk_run(lk, keys, SL_CMD_SET, &kv, 5, args, arg_lens, &r, err);
+    if (rc == SL_ERR_REPLY) {
+        return SL_OK; /* WRONGTYPE (a format-1 hash) or an old server: the script knows */
+    }
+    if (rc != SL_OK) {
+        return rc;
+    }
+    if (r->type == REDIS_REPLY_NIL) {
+        memset(res, 0, sizeof(*res));
+        res->candidate = 0;
+        res->ttl_ms = ttl_ms;
+        res->fresh = 1;
+        *done = 1;
+    } else if (r->type != REDIS_REPLY_STRING) {
+        rc = bad_reply("SET", err);
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
 sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *group_sizes, size_t n_groups,
                           const char *owner, size_t owner_len, int64_t ttl_ms, sl_acquire_result *res,
                           sl_error *err)
 {
     aux_keys aux;
-    const char *extra[2];
+    const char *extra[1];
     const char **args, *stack_args[SL_STACK_ARGS];
-    size_t *arg_lens, stack_arg_lens[SL_STACK_ARGS], i, total = 0;
+    size_t *arg_lens, stack_arg_lens[SL_STACK_ARGS], i, total = 0, nargs = 3 + n_groups;
     char (*nums)[24], stack_nums[SL_STACK_ARGS][24];
     key_vec kv;
     redisReply *r = NULL;
     sl_status rc;
+    int done = 0;
 
     for (i = 0; i < n_groups; i++) {
         total += group_sizes[i];
@@ -568,18 +547,29 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
-    extra[0] = aux.fence;
-    extra[1] = aux.active;
-    if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
+    if (keys->count == 1 && !lk->fencing && !lk_quorum(lk)) {
+        rc = acquire_native(lk, keys, owner, owner_len, ttl_ms, res, &done, err);
+        if (rc != SL_OK || done) {
+            if (rc == SL_OK) {
+                lk_wait(lk, keys);
+                count_acquire(lk, res);
+            }
+            return rc;
+        }
+    }
+    /* without fencing the counter is never touched: pass a slot key in its place, so an
+     * ACL user needs no access to <prefix>#fence */
+    extra[0] = lk->fencing ? aux.fence : keys->keys[0];
+    if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
-    if (2 + n_groups <= SL_STACK_ARGS) {
+    if (nargs <= SL_STACK_ARGS) {
         args = stack_args;
         arg_lens = stack_arg_lens;
         nums = stack_nums;
     } else {
-        args = malloc((2 + n_groups) * sizeof(*args));
-        arg_lens = malloc((2 + n_groups) * sizeof(*arg_lens));
+        args = malloc(nargs * sizeof(*args));
+        arg_lens = malloc(nargs * sizeof(*arg_lens));
         nums = malloc((1 + n_groups) * sizeof(*nums));
     }
     if (!args || !arg_lens || !nums) {
@@ -590,34 +580,26 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
     args[0] = owner;
     arg_lens[0] = owner_len;
     args[1] = nums[0];
-    arg_lens[1] = fmt_int(nums[0], ttl_ms);
+    arg_lens[1] = sl_fmt_int(nums[0], ttl_ms);
+    args[2] = lk->fencing ? "1" : "0";
+    arg_lens[2] = 1;
     for (i = 0; i < n_groups; i++) {
-        args[2 + i] = nums[1 + i];
-        arg_lens[2 + i] = fmt_int(nums[1 + i], (int64_t)group_sizes[i]);
+        args[3 + i] = nums[1 + i];
+        arg_lens[3 + i] = sl_fmt_int(nums[1 + i], (int64_t)group_sizes[i]);
     }
     if (lk_quorum(lk)) {
-        rc = quorum_acquire(lk, keys, group_sizes, n_groups, &kv, args, arg_lens, 2 + n_groups, ttl_ms, res, err);
+        rc = quorum_acquire(lk, keys, group_sizes, n_groups, &kv, args, arg_lens, nargs, ttl_ms, res, err);
     } else {
-        rc = lk_run(lk, keys, SL_SCRIPT_ACQUIRE, &kv, 2 + n_groups, args, arg_lens, &r, err);
+        rc = lk_run(lk, keys, SL_SCRIPT_ACQUIRE, &kv, nargs, args, arg_lens, &r, err);
         if (rc == SL_OK) {
             rc = sl_decode_acquire(r, n_groups, res, err);
         }
-        if (rc == SL_OK && res->candidate >= 0 && lk->topo->wait_replicas > 0) {
-            long long acked;
-            sl_error werr;
-            /* Best effort: the lock is held either way; WAIT narrows the
-             * window in which a failover forgets it. */
-            sl_topology_wait(lk->topo, keys->keys[0], keys->lens[0], &acked, &werr);
+        if (rc == SL_OK && res->candidate >= 0) {
+            lk_wait(lk, keys);
         }
     }
     if (rc == SL_OK) {
-        if (res->candidate < 0) {
-            SL_STAT_INC(lk->stats, conflicts, 1);
-        } else if (res->fresh) {
-            SL_STAT_INC(lk->stats, acquired, 1);
-        } else {
-            SL_STAT_INC(lk->stats, reacquired, 1);
-        }
+        count_acquire(lk, res);
     }
 done:
     if (r) {
@@ -637,30 +619,31 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
                          sl_error *err)
 {
     aux_keys aux;
-    const char *extra[2];
+    const char *extra[1];
     char ttl[24];
-    const char *args[3] = {owner, ttl, booking_id};
-    size_t arg_lens[3];
+    const char *args[4] = {owner, ttl, booking_id, lk->fencing ? "1" : "0"};
+    size_t arg_lens[4];
     key_vec kv;
     redisReply *r = NULL;
     sl_status rc;
 
-    snprintf(ttl, sizeof(ttl), "%" PRId64, ttl_ms);
     arg_lens[0] = owner_len;
-    arg_lens[1] = strlen(ttl);
+    arg_lens[1] = sl_fmt_int(ttl, ttl_ms);
     arg_lens[2] = booking_id_len;
+    arg_lens[3] = 1;
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
-    extra[0] = aux.fence;
-    extra[1] = aux.active;
-    if (key_vec_build(&kv, extra, 2, keys, err) != SL_OK) {
+    /* without fencing the counter is never touched: pass a slot key in its place, so an
+     * ACL user needs no access to <prefix>#fence */
+    extra[0] = lk->fencing ? aux.fence : keys->keys[0];
+    if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
     if (lk_quorum(lk)) {
         redisReply *replies[SL_MAX_NODES];
         size_t answered, i, yes = 0;
-        rc = lk_run_all(lk, SL_SCRIPT_COMMIT, &kv, 3, args, arg_lens, replies, &answered, err);
+        rc = lk_run_all(lk, SL_SCRIPT_COMMIT, &kv, 4, args, arg_lens, replies, &answered, err);
         if (rc == SL_OK) {
             *fence = 0;
             for (i = 0; i < lk->topo->n_nodes; i++) {
@@ -675,7 +658,7 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
             free_replies(replies, lk->topo->n_nodes);
         }
     } else {
-        rc = lk_run(lk, keys, SL_SCRIPT_COMMIT, &kv, 3, args, arg_lens, &r, err);
+        rc = lk_run(lk, keys, SL_SCRIPT_COMMIT, &kv, 4, args, arg_lens, &r, err);
         if (rc == SL_OK) {
             rc = sl_decode_commit(r, ok, fence, err);
         }
@@ -698,21 +681,22 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
                           long *released, sl_error *err)
 {
     aux_keys aux;
-    const char *extra[1];
+    char value[SL_HOLD_MAX];
     const char *args[1] = {owner};
     size_t arg_lens[1] = {owner_len};
     key_vec kv;
     redisReply *r = NULL;
     int64_t n = 0;
     sl_status rc;
+    /* One unfenced key: compare-and-delete of the exact hold value. */
+    int exact = keys->count == 1 && !lk->fencing;
 
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
-    extra[0] = aux.active;
-    if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
-        return SL_ERR_NOMEM;
-    }
+    kv.keys = (const char **)keys->keys;
+    kv.lens = keys->lens;
+    kv.n = keys->count;
     if (lk_quorum(lk)) {
         /* Release wherever it is held; a minority of dead nodes does not
          * matter, their holds expire. */
@@ -730,9 +714,15 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
         }
     } else {
         uint64_t reconnects = lk->stats ? lk->stats->reconnects : 0;
-        rc = lk_run(lk, keys, SL_SCRIPT_RELEASE, &kv, 1, args, arg_lens, &r, err);
+        if (exact) {
+            args[0] = value;
+            arg_lens[0] = hold_value(value, owner, owner_len);
+        }
+        rc = lk_run(lk, keys, exact ? SL_CMD_DELETE_IF_EQUAL : SL_SCRIPT_RELEASE, &kv, 1, args, arg_lens, &r, err);
         if (rc == SL_OK) {
             rc = sl_decode_integer(r, &n, err);
+        } else if (exact && err_wrongtype(err)) {
+            rc = SL_OK; /* a format-1 hash (or a foreign key): not ours */
         }
         if (rc == SL_OK && n == 0 && lk->stats && lk->stats->reconnects != reconnects) {
             /* The first try's reply was lost and the repeat found nothing to
@@ -752,7 +742,6 @@ sl_status sl_lock_release(sl_locker *lk, const sl_keylist *keys, const char *own
     if (r) {
         freeReplyObject(r);
     }
-    key_vec_free(&kv);
     return rc;
 }
 
@@ -760,7 +749,6 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
                          int64_t ttl_ms, sl_extend_code *code, int64_t *fence, sl_error *err)
 {
     aux_keys aux;
-    const char *extra[1];
     char ttl[24];
     const char *args[2] = {owner, ttl};
     size_t arg_lens[2];
@@ -768,16 +756,14 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
     redisReply *r = NULL;
     sl_status rc;
 
-    snprintf(ttl, sizeof(ttl), "%" PRId64, ttl_ms);
     arg_lens[0] = owner_len;
-    arg_lens[1] = strlen(ttl);
+    arg_lens[1] = sl_fmt_int(ttl, ttl_ms);
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
-    extra[0] = aux.active;
-    if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
-        return SL_ERR_NOMEM;
-    }
+    kv.keys = (const char **)keys->keys;
+    kv.lens = keys->lens;
+    kv.n = keys->count;
     if (lk_quorum(lk)) {
         redisReply *replies[SL_MAX_NODES];
         size_t answered, i, yes = 0, taken = 0;
@@ -821,7 +807,6 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
     if (r) {
         freeReplyObject(r);
     }
-    key_vec_free(&kv);
     return rc;
 }
 
@@ -915,104 +900,79 @@ sl_status sl_lock_status(sl_locker *lk, const sl_keylist *keys, sl_status_result
     return rc;
 }
 
-/* Cluster mode: the per-company indexes on one node, found with SCAN. */
-static sl_status count_tagged_node(sl_locker *lk, sl_node *node, int64_t *count, sl_error *err)
+/* The slot and bucket keys on one node: SCAN MATCH, counting what it returns. */
+static sl_status count_node(sl_locker *lk, sl_node *node, int64_t *count, sl_error *err)
 {
     char cursor[32] = "0", match[SL_PREFIX_MAX + 16];
     const char *argv[6] = {"SCAN", cursor, "MATCH", match, "COUNT", "1000"};
-    size_t lens[6];
+    size_t lens[6] = {4, 1, 5, 0, 5, 4};
     sl_status rc;
 
-    snprintf(match, sizeof(match), "%s:{c*}:active", lk->prefix);
-    lens[2] = 5;
-    lens[3] = strlen(match);
-    lens[0] = 4;
-    lens[4] = 5;
-    lens[5] = 4;
+    *count = 0;
+    lens[3] = (size_t)snprintf(match, sizeof(match), lk->tagged ? "%s:{c*}:[sr]*" : "%s:c*:[sr]*", lk->prefix);
     do {
         redisReply *r = NULL;
-        size_t i;
 
         lens[1] = strlen(cursor);
         rc = sl_node_command(node, 6, argv, lens, &r, err);
         if (rc != SL_OK || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-            r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY) {
+            r->element[0]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof(cursor) ||
+            r->element[1]->type != REDIS_REPLY_ARRAY) {
             if (r) {
                 freeReplyObject(r);
             }
             if (rc == SL_OK) {
-                sl_error_set(err, SL_ERR_PROTOCOL, "unexpected reply to SCAN");
-                rc = SL_ERR_PROTOCOL;
+                rc = bad_reply("SCAN", err);
             }
             return rc == SL_ERR_REPLY ? err->code : rc;
         }
-        snprintf(cursor, sizeof(cursor), "%.*s", (int)r->element[0]->len, r->element[0]->str);
-        for (i = 0; i < r->element[1]->elements && rc == SL_OK; i++) {
-            const redisReply *k = r->element[1]->element[i];
-            const char *keys[1] = {k->str};
-            size_t klen[1] = {k->len};
-            redisReply *c = NULL;
-            int64_t one = 0;
-
-            rc = sl_script_run(node, SL_SCRIPT_COUNT, 1, keys, klen, 0, NULL, NULL, &c, lk->stats, err);
-            if (rc == SL_OK && (rc = sl_decode_integer(c, &one, err)) == SL_OK) {
-                *count += one;
-            }
-            if (c) {
-                freeReplyObject(c);
-            }
-        }
+        memcpy(cursor, r->element[0]->str, r->element[0]->len);
+        cursor[r->element[0]->len] = '\0';
+        *count += (int64_t)r->element[1]->elements;
         freeReplyObject(r);
-    } while (rc == SL_OK && strcmp(cursor, "0") != 0);
-    return rc;
+    } while (strcmp(cursor, "0") != 0);
+    return SL_OK;
 }
 
+/* Every node that serves keys counts its own; quorum nodes each hold a copy
+ * of the locks, so the answer is the largest count, else the sum. */
 sl_status sl_lock_count(sl_locker *lk, int64_t *count, sl_error *err)
 {
-    const char *keys[1] = {lk->active_key};
-    size_t lens[1];
-    redisReply *r = NULL;
-    sl_status rc;
+    sl_node *masters[SL_MAX_NODES];
+    size_t n = 0, i, answered = 0;
+    sl_status rc, first = SL_OK;
+    sl_error one_err;
 
     *count = 0;
-    lens[0] = strlen(lk->active_key);
-    if (lk->tagged) {
-        sl_node *masters[SL_MAX_NODES];
-        size_t n = 0, i;
-
-        if ((rc = sl_topology_masters(lk->topo, masters, &n, err)) != SL_OK) {
-            return rc;
-        }
-        for (i = 0; i < n && rc == SL_OK; i++) {
-            rc = count_tagged_node(lk, masters[i], count, err);
-        }
+    if ((rc = sl_topology_masters(lk->topo, masters, &n, err)) != SL_OK) {
         return rc;
     }
-    if (lk_quorum(lk)) {
-        redisReply *replies[SL_MAX_NODES];
-        key_vec kv;
-        kv.keys = keys;
-        kv.lens = lens;
-        kv.n = 1;
-        size_t answered, i;
-        rc = lk_run_all(lk, SL_SCRIPT_COUNT, &kv, 0, NULL, NULL, replies, &answered, err);
-        if (rc == SL_OK) {
-            for (i = 0; i < lk->topo->n_nodes; i++) {
-                int64_t one = 0;
-                if (replies[i] && sl_decode_integer(replies[i], &one, NULL) == SL_OK && one > *count) {
-                    *count = one;
-                }
+    for (i = 0; i < n; i++) {
+        int64_t one = 0;
+        rc = count_node(lk, masters[i], &one, lk_quorum(lk) ? &one_err : err);
+        if (rc != SL_OK) {
+            if (!lk_quorum(lk)) {
+                return rc;
             }
-            free_replies(replies, lk->topo->n_nodes);
+            if (first == SL_OK) {
+                first = rc;
+                *err = one_err;
+            }
+            continue;
         }
+        answered++;
+        if (lk_quorum(lk)) {
+            *count = one > *count ? one : *count;
+        } else {
+            *count += one;
+        }
+    }
+    if (lk_quorum(lk) && answered < sl_topology_majority(lk->topo)) {
+        char msg[SL_ERRMSG_MAX];
+        rc = first != SL_OK ? first : SL_ERR_CONNECT;
+        snprintf(msg, sizeof(msg), "%s", first != SL_OK ? err->msg : "?");
+        sl_error_set(err, rc, "quorum not reached: %zu of %zu nodes failed (first: %.150s)", n - answered, n, msg);
         return rc;
     }
-    rc = sl_topology_run(lk->topo, keys[0], lens[0], SL_SCRIPT_COUNT, 1, keys, lens, 0, NULL, NULL, &r, err);
-    if (rc == SL_OK) {
-        rc = sl_decode_integer(r, count, err);
-    }
-    if (r) {
-        freeReplyObject(r);
-    }
-    return rc;
+    return SL_OK;
 }

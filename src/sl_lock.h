@@ -20,15 +20,13 @@
 #define SL_TTL_MIN 1
 #define SL_TTL_MAX 86400
 #define SL_DEFAULT_TTL 300
-/* Commands of up to this many arguments are built on the stack. */
-#define SL_STACK_ARGS 48
 
 typedef struct {
     sl_topology *topo;
     int tagged;     /* keys carry the company as a Cluster hash tag */
     char prefix[SL_PREFIX_MAX + 1];
-    char fence_key[SL_PREFIX_MAX + 8];  /* untagged mode */
-    char active_key[SL_PREFIX_MAX + 8];
+    char fence_key[SL_PREFIX_MAX + 8];  /* "<prefix>#fence" (untagged mode) */
+    int fencing;    /* option fencing: every new holder gets a fence from the counter */
     sl_stats *stats;
 } sl_locker;
 
@@ -94,11 +92,5 @@ sl_status sl_decode_commit(const redisReply *r, int *ok, int64_t *fence, sl_erro
 sl_status sl_decode_integer(const redisReply *r, int64_t *out, sl_error *err);
 sl_status sl_decode_extend(const redisReply *r, sl_extend_code *code, int64_t *fence, sl_error *err);
 sl_status sl_decode_status(const redisReply *r, sl_status_result *res, sl_error *err);
-
-/* Runs a script by digest, sending its body on NOSCRIPT. keys/args are
- * binary-safe. The caller frees *reply on SL_OK. */
-sl_status sl_script_run(sl_node *node, sl_script_id id, size_t nkeys, const char *const *keys,
-                        const size_t *key_lens, size_t nargs, const char *const *args, const size_t *arg_lens,
-                        redisReply **reply, sl_stats *stats, sl_error *err);
 
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sl_lock.h"
+#include "sl_scripts.h"
 #include "sl_topology.h"
 
 /* ---- Cluster hash slots (CRC16-CCITT/XMODEM, as Redis Cluster) ---------- */
@@ -212,10 +212,17 @@ static sl_status script_cmd_build(script_cmd *c, sl_script_id id, int eval, size
                                   const size_t *key_lens, size_t nargs, const char *const *args,
                                   const size_t *arg_lens, sl_error *err)
 {
-    const sl_script *s = sl_script_get(id);
-    size_t i;
+    const sl_script *s;
+    size_t i, head = 3;
 
-    c->argc = 3 + nkeys + nargs;
+    if (id == SL_CMD_DELETE_IF_EQUAL) {
+        id = SL_SCRIPT_RELEASE1; /* the same KEYS and ARGV, on any server */
+    }
+    if (id == SL_CMD_SET) {
+        head = 1;
+    }
+    s = id < SL_SCRIPT__N ? sl_script_get(id) : NULL;
+    c->argc = head + nkeys + nargs;
     c->argv = malloc(c->argc * sizeof(*c->argv));
     c->lens = malloc(c->argc * sizeof(*c->lens));
     if (!c->argv || !c->lens) {
@@ -224,20 +231,25 @@ static sl_status script_cmd_build(script_cmd *c, sl_script_id id, int eval, size
         sl_error_set(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
     }
-    snprintf(c->numkeys, sizeof(c->numkeys), "%zu", nkeys);
-    c->argv[0] = eval ? "EVAL" : "EVALSHA";
-    c->lens[0] = eval ? 4 : 7;
-    c->argv[1] = eval ? s->body : s->sha;
-    c->lens[1] = eval ? s->len : SL_SHA1_HEX_LEN;
-    c->argv[2] = c->numkeys;
-    c->lens[2] = strlen(c->numkeys);
+    if (s) {
+        snprintf(c->numkeys, sizeof(c->numkeys), "%zu", nkeys);
+        c->argv[0] = eval ? "EVAL" : "EVALSHA";
+        c->lens[0] = eval ? 4 : 7;
+        c->argv[1] = eval ? s->body : s->sha;
+        c->lens[1] = eval ? s->len : SL_SHA1_HEX_LEN;
+        c->argv[2] = c->numkeys;
+        c->lens[2] = strlen(c->numkeys);
+    } else {
+        c->argv[0] = "SET";
+        c->lens[0] = 3;
+    }
     for (i = 0; i < nkeys; i++) {
-        c->argv[3 + i] = keys[i];
-        c->lens[3 + i] = key_lens[i];
+        c->argv[head + i] = keys[i];
+        c->lens[head + i] = key_lens[i];
     }
     for (i = 0; i < nargs; i++) {
-        c->argv[3 + nkeys + i] = args[i];
-        c->lens[3 + nkeys + i] = arg_lens[i];
+        c->argv[head + nkeys + i] = args[i];
+        c->lens[head + nkeys + i] = arg_lens[i];
     }
     return SL_OK;
 }

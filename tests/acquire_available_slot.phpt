@@ -18,7 +18,7 @@ var_dump($lock instanceof SlotLock);
 var_dump($lock->key === "$prefix:c1:s31:t203011241400");
 var_dump($lock->keys === [$lock->key]);
 var_dump($lock->owner);
-var_dump(is_int($lock->fence) && $lock->fence > 0);
+var_dump($lock->fence === null); /* fencing is off by default */
 var_dump($lock->candidate);
 var_dump($lock->expiresAt instanceof DateTimeImmutable);
 $left = $lock->expiresAt->getTimestamp() - $before;
@@ -26,7 +26,7 @@ var_dump($left >= 299 && $left <= 301);
 
 $r = slotlock_test_redis();
 var_dump($r->exists($lock->key));
-var_dump($r->hGet($lock->key, 'owner'));
+var_dump(slotlock_test_field($r, $lock->key, 'owner'));
 $pttl = $r->pttl($lock->key);
 var_dump($pttl > 290000 && $pttl <= 300000);
 ?>

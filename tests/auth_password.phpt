@@ -15,7 +15,7 @@ $base = ['host' => '127.0.0.1', 'port' => $srv[1], 'prefix' => slotlock_test_pre
 $svc = new SlotLockService($base + ['password' => 'S3cret-Pw']);
 $lock = $svc->acquire(1, 31, '2030-11-24 14:00', 'o');
 var_dump($lock instanceof SlotLock);
-var_dump(slotlock_test_redis_on($srv, 'S3cret-Pw')->hGet($lock->key, 'owner'));
+var_dump(slotlock_test_field(slotlock_test_redis_on($srv, 'S3cret-Pw'), $lock->key, 'owner'));
 
 $dsn = new SlotLockService("redis://default:S3cret-Pw@127.0.0.1:{$srv[1]}");
 var_dump($dsn->activeLocks());       /* default prefix: none there, but it got in */

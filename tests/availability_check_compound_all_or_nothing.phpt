@@ -21,7 +21,7 @@ $a = $flow->check(['available' => true], 1, $segments, '2030-11-24 14:00', 'call
 var_dump($a['lock_status']);
 echo $short($a['lock_key']), "\n";
 foreach (explode(',', $a['lock_key']) as $k) {
-    echo $short($k), ' ', $r->hGet($k, 'owner'), ' ', (int) $r->hGet($k, 'fence') === $a['fence'] ? 'same fence' : 'other fence', "\n";
+    echo $short($k), ' ', slotlock_test_field($r, $k, 'owner'), ' ', slotlock_test_fence($r, $k) === $a['fence'] ? 'same fence' : 'other fence', "\n";
 }
 
 /* B wants a compound service sharing only the wash segment: refused, and B takes none of its segments */
@@ -35,7 +35,7 @@ $svc->acquire(1, 51, '2030-11-25 10:30', 'call-c');
 $a2 = $flow->check(['available' => true], 1, [[50, 0], [51, 30], [52, 60]], '2030-11-25 10:00', 'call-a2');
 var_dump($a2['available'], $a2['reason']);
 var_dump($r->exists("$p:c1:s50:t203011251000", "$p:c1:s52:t203011251100"));
-var_dump($r->hGet("$p:c1:s51:t203011251030", 'owner'));
+var_dump(slotlock_test_field($r, "$p:c1:s51:t203011251030", 'owner'));
 
 /* the whole compound lock comes back to its owner, and beginBooking takes the handle */
 $again = $flow->check(['available' => true], 1, $segments, '2030-11-24 14:00', 'call-a');

@@ -24,7 +24,7 @@ var_dump(array_slice($out, 0, 3, true) === $input);
 var_dump($out['lock_key'] === "$p:c1:s31:t203011241400");
 var_dump($out['lock_key'] === $svc->key(1, 31, '2030-11-24 14:00'));
 var_dump($out['lock_ttl']);
-var_dump(is_int($out['fence']) && $out['fence'] > 0);
+var_dump($out['fence'] === null); /* fencing is off by default */
 var_dump($out['lock_status']);
 
 /* ISO-8601 with an offset, the expiry of a 300 s hold, in the key timezone (UTC) */
@@ -34,8 +34,8 @@ var_dump($exp >= $before + 299 && $exp <= $after + 301);
 
 /* the hold is in Redis, owned by the caller, with the answer's fence */
 $r = slotlock_test_redis();
-var_dump($r->hGet($out['lock_key'], 'owner'));
-var_dump((int) $r->hGet($out['lock_key'], 'fence') === $out['fence']);
+var_dump(slotlock_test_field($r, $out['lock_key'], 'owner'));
+var_dump(slotlock_test_fence($r, $out['lock_key']) === $out['fence']);
 $pttl = $r->pttl($out['lock_key']);
 var_dump($pttl > 290000 && $pttl <= 300000);
 

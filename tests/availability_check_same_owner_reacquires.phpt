@@ -26,7 +26,7 @@ var_dump($again['fence'] === $first['fence']);
 var_dump($again['lock_ttl']);
 $pttl = $r->pttl($again['lock_key']);
 var_dump($pttl > 290000 && $pttl <= 300000);
-var_dump($r->hGet($again['lock_key'], 'owner'));
+var_dump(slotlock_test_field($r, $again['lock_key'], 'owner'));
 ?>
 --CLEAN--
 <?php

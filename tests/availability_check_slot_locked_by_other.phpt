@@ -25,8 +25,8 @@ foreach (['lock_key', 'lock_expires_at', 'lock_ttl', 'fence'] as $k) {
 }
 
 /* A still holds it, with its fence */
-var_dump($r->hGet($a['lock_key'], 'owner'));
-var_dump((int) $r->hGet($a['lock_key'], 'fence') === $a['fence']);
+var_dump(slotlock_test_field($r, $a['lock_key'], 'owner'));
+var_dump(slotlock_test_fence($r, $a['lock_key']) === $a['fence']);
 ?>
 --CLEAN--
 <?php

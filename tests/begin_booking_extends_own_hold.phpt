@@ -21,8 +21,8 @@ var_dump($begin['ok'], $begin['reason']);
 var_dump($begin['fence'] === $answer['fence']);
 $pttl = $r->pttl($answer['lock_key']);
 var_dump($pttl > 290000 && $pttl <= 300000);
-var_dump($r->hGet($answer['lock_key'], 'owner'));
-var_dump((int) $r->hGet($answer['lock_key'], 'fence') === $answer['fence']);
+var_dump(slotlock_test_field($r, $answer['lock_key'], 'owner'));
+var_dump(slotlock_test_fence($r, $answer['lock_key']) === $answer['fence']);
 ?>
 --CLEAN--
 <?php

@@ -14,7 +14,7 @@ $flow = new AvailabilityWithLock($svc);
 $r = slotlock_test_redis();
 
 $a = $flow->check(['available' => true], 1, 31, '2030-11-24 14:00', 'call-a');
-$fence = $r->hGet($a['lock_key'], 'fence');
+$fence = slotlock_test_field($r, $a['lock_key'], 'fence');
 
 /* caller B's agent forgot lock_key: the slot is locked by A, B must not book */
 $b = $flow->beginBooking(null, 'call-b', 1, 31, '2030-11-24 14:00');
@@ -27,7 +27,7 @@ $c = $flow->check(['available' => true], 1, 31, '2030-11-24 14:00', 'call-b');
 var_dump($c['reason'], $c['retry_after'] === $b['retry_after'] || $c['retry_after'] === $b['retry_after'] - 1);
 
 /* A's hold is as it was */
-var_dump($r->hGet($a['lock_key'], 'owner') === 'call-a', $r->hGet($a['lock_key'], 'fence') === $fence);
+var_dump(slotlock_test_field($r, $a['lock_key'], 'owner') === 'call-a', slotlock_test_field($r, $a['lock_key'], 'fence') === $fence);
 var_dump($svc->validate($a['lock_key'], 'call-a'));
 
 /* a booked slot is refused with slot_booked, also for a compound service */

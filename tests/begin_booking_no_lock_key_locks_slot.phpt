@@ -9,7 +9,7 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $flow = new AvailabilityWithLock($svc);
 $r = slotlock_test_redis();
 $events = [];
@@ -18,7 +18,7 @@ $key = $svc->key(1, 31, '2030-11-24 15:00');
 
 $a = $flow->beginBooking(null, 'call-a', 1, 31, '2030-11-24 15:00');
 var_dump($a['ok'], $a['reason'], $a['fence'] > 0, $a['lock_key'] === $key);
-var_dump($r->hGet($key, 'owner'), $r->pttl($key) > 0);
+var_dump(slotlock_test_field($r, $key, 'owner'), $r->pttl($key) > 0);
 var_dump($events);
 
 /* a second start_booking of the same call before the booking is written */
@@ -35,7 +35,7 @@ var_dump($retry['ok'], $retry['reason'], $retry['booking_id']);
 /* from another worker too */
 $retry = (new AvailabilityWithLock(slotlock_test_service()))->beginBooking(null, 'call-a', 1, 31, '2030-11-24 15:00');
 var_dump($retry['reason'], $retry['booking_id']);
-var_dump($r->hGet($key, 'booked'));
+var_dump(slotlock_test_field($r, $key, 'booked'));
 
 /* the lock key wins over the slot when both are given */
 $c = $flow->check(['available' => true], 1, 31, '2030-11-24 16:00', 'call-c');

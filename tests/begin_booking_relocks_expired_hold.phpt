@@ -9,7 +9,7 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $flow = new AvailabilityWithLock($svc);
 $r = slotlock_test_redis();
 
@@ -27,8 +27,8 @@ var_dump($s1['relocked'] - $s0['relocked']);
 var_dump($s1['expired_before_booking'] - $s0['expired_before_booking']);
 
 /* held again by the caller, for the service's TTL (300 s), with the new fence */
-var_dump($r->hGet($answer['lock_key'], 'owner'));
-var_dump((int) $r->hGet($answer['lock_key'], 'fence') === $begin['fence']);
+var_dump(slotlock_test_field($r, $answer['lock_key'], 'owner'));
+var_dump(slotlock_test_fence($r, $answer['lock_key']) === $begin['fence']);
 $pttl = $r->pttl($answer['lock_key']);
 var_dump($pttl > 290000 && $pttl <= 300000);
 ?>

@@ -21,7 +21,7 @@ $pttl = $r->pttl($a['lock_key']);
 $retry = $flow->beginBooking($a['lock_key'], 'call-a');
 var_dump($retry['ok'], $retry['reason'], $retry['booking_id']);
 /* the retry neither rebooks nor moves the marker */
-var_dump($r->hGet($a['lock_key'], 'booked'));
+var_dump(slotlock_test_field($r, $a['lock_key'], 'booked'));
 var_dump($r->pttl($a['lock_key']) <= $pttl);
 
 /* from a fresh service object too (the retry lands in another FPM worker) */

@@ -22,8 +22,8 @@ $begin = $flow->beginBooking($a['lock_key'], 'call-a');
 var_dump($begin['ok'], $begin['reason'], $begin['fence']);
 var_dump(!isset($begin['retry_after']) || (is_int($begin['retry_after']) && $begin['retry_after'] <= 60));
 
-var_dump($r->hGet($a['lock_key'], 'owner'));
-var_dump((int) $r->hGet($a['lock_key'], 'fence') === $b['fence']);
+var_dump(slotlock_test_field($r, $a['lock_key'], 'owner'));
+var_dump(slotlock_test_fence($r, $a['lock_key']) === $b['fence']);
 /* and B goes on */
 var_dump($flow->beginBooking($b['lock_key'], 'call-b')['reason']);
 ?>

@@ -38,11 +38,11 @@ var_dump($st['locked'], $st['booked'], $st['ttl_ms'] > 590000 && $st['ttl_ms'] <
 echo "-- release by the owner\n";
 var_dump($svc->release($key, 'call-a'));
 var_dump($flow->finishBooking($key, 'call-a', false));
-var_dump($r->hGet($key, 'booked'));
+var_dump(slotlock_test_field($r, $key, 'booked'));
 var_dump($r->pttl($key) > 590000);
 echo "-- extend\n";
 var_dump($svc->extend($key, 'call-a'));
-var_dump($r->hGet($key, 'booked'), $r->pttl($key) > 590000);
+var_dump(slotlock_test_field($r, $key, 'booked'), $r->pttl($key) > 590000);
 ?>
 --CLEAN--
 <?php

@@ -16,8 +16,8 @@ $lock = $svc->acquire(1, 31, '2030-11-24 14:00', 'call-a', 60);
 $pttl = $r->pttl($lock->key);
 var_dump($svc->commit($lock, 'call-b', 'bk-b'));
 var_dump($svc->commit($lock->key, 'call-b', 'bk-b', 600));
-var_dump($r->hExists($lock->key, 'booked'));
-var_dump($r->hGet($lock->key, 'owner'));
+var_dump((slotlock_test_field($r, $lock->key, 'booked') !== false));
+var_dump(slotlock_test_field($r, $lock->key, 'owner'));
 var_dump($r->pttl($lock->key) <= $pttl);
 var_dump($svc->validate($lock, 'call-a'));
 
@@ -27,8 +27,8 @@ $a = $svc->acquireSegments(1, [[31, '2030-11-25 10:00'], [32, '2030-11-25 10:30'
 $r->del($a->keys[1]);
 $b = $svc->acquire(1, 32, '2030-11-25 10:30', 'call-b');
 var_dump($svc->commit($a, 'call-a', 'bk-a'));
-var_dump($r->hExists($a->keys[0], 'booked'), $r->hExists($a->keys[1], 'booked'));
-var_dump($r->hGet($a->keys[0], 'owner'), $r->hGet($a->keys[1], 'owner'));
+var_dump((slotlock_test_field($r, $a->keys[0], 'booked') !== false), (slotlock_test_field($r, $a->keys[1], 'booked') !== false));
+var_dump(slotlock_test_field($r, $a->keys[0], 'owner'), slotlock_test_field($r, $a->keys[1], 'owner'));
 ?>
 --CLEAN--
 <?php

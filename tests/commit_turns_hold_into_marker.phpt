@@ -15,14 +15,14 @@ $r = slotlock_test_redis();
 /* a SlotLock, default TTL: booked_ttl */
 $lock = $svc->acquire(1, 31, '2030-11-24 14:00', 'call-a', 30);
 var_dump($svc->commit($lock, 'call-a', 'bk-1'));
-var_dump($r->hGet($lock->key, 'booked'), $r->hGet($lock->key, 'owner'), (int) $r->hGet($lock->key, 'fence') === $lock->fence);
+var_dump(slotlock_test_field($r, $lock->key, 'booked'), slotlock_test_field($r, $lock->key, 'owner'), slotlock_test_fence($r, $lock->key) === $lock->fence);
 $pttl = $r->pttl($lock->key);
 var_dump($pttl > 890000 && $pttl <= 900000);
 
 /* the key string, an explicit TTL, no booking id */
 $lock = $svc->acquire(1, 31, '2030-11-24 15:00', 'call-a');
 var_dump($svc->commit($lock->key, 'call-a', null, 45));
-var_dump($r->hGet($lock->key, 'booked'));
+var_dump(slotlock_test_field($r, $lock->key, 'booked'));
 $pttl = $r->pttl($lock->key);
 var_dump($pttl > 40000 && $pttl <= 45000);
 
@@ -30,18 +30,18 @@ var_dump($pttl > 40000 && $pttl <= 45000);
 $lock = $svc->acquireSegments(1, [[31, '2030-11-24 16:00'], [32, '2030-11-24 16:30']], 'call-a');
 var_dump($svc->commit($lock, 'call-a', 'bk-3', 120));
 foreach ($lock->keys as $k) {
-    var_dump($r->hGet($k, 'booked'), $r->pttl($k) > 110000);
+    var_dump(slotlock_test_field($r, $k, 'booked'), $r->pttl($k) > 110000);
 }
 
 /* a hold that expired and is still free is marked too */
 $lock = $svc->acquire(1, 31, '2030-11-24 17:00', 'call-a');
 $r->del($lock->key);
 var_dump($svc->commit($lock, 'call-a', 'bk-4'));
-var_dump($r->hGet($lock->key, 'booked'), $r->hGet($lock->key, 'owner'));
+var_dump(slotlock_test_field($r, $lock->key, 'booked'), slotlock_test_field($r, $lock->key, 'owner'));
 
 /* repeating it is harmless and keeps the first booking id */
 var_dump($svc->commit($lock, 'call-a', 'bk-other'));
-var_dump($r->hGet($lock->key, 'booked'));
+var_dump(slotlock_test_field($r, $lock->key, 'booked'));
 var_dump($svc->stats()['committed'] >= 4);
 ?>
 --CLEAN--

@@ -26,7 +26,7 @@ var_dump($svc->acquireSegments(1, $segments, 'call-1'));
 /* the free segments were not taken, the held one is untouched */
 var_dump($r->exists($svc->key(1, 31, '2030-11-24 14:00')));
 var_dump($r->exists($svc->key(1, 33, '2030-11-24 15:00')));
-var_dump($r->hGet($held->key, 'owner'));
+var_dump(slotlock_test_field($r, $held->key, 'owner'));
 var_dump($r->get(slotlock_test_prefix() . ':fence') === $fenceBefore);
 var_dump($svc->activeLocks());
 

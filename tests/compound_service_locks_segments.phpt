@@ -27,7 +27,7 @@ var_dump($lock->owner);
 
 foreach ($lock->keys as $k) {
     $pttl = $r->pttl($k);
-    var_dump([$r->hGet($k, 'owner'), (int) $r->hGet($k, 'fence') === $lock->fence, $pttl > 110000 && $pttl <= 120000]);
+    var_dump([slotlock_test_field($r, $k, 'owner'), slotlock_test_fence($r, $k) === $lock->fence, $pttl > 110000 && $pttl <= 120000]);
 }
 
 /* another owner is refused on any one of the segments */

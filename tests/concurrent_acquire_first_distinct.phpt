@@ -50,8 +50,8 @@ $r = slotlock_test_redis();
 $svc = slotlock_test_service();
 var_dump($svc->activeLocks());
 /* each compound candidate is held whole by one owner */
-var_dump($r->hGet($svc->key(1, 31, '2030-11-24 09:30'), 'owner') === $r->hGet($svc->key(1, 32, '2030-11-24 10:00'), 'owner'));
-var_dump($r->hGet($svc->key(1, 33, '2030-11-24 09:00'), 'owner') === $r->hGet($svc->key(1, 34, '2030-11-24 09:30'), 'owner'));
+var_dump(slotlock_test_field($r, $svc->key(1, 31, '2030-11-24 09:30'), 'owner') === slotlock_test_field($r, $svc->key(1, 32, '2030-11-24 10:00'), 'owner'));
+var_dump(slotlock_test_field($r, $svc->key(1, 33, '2030-11-24 09:00'), 'owner') === slotlock_test_field($r, $svc->key(1, 34, '2030-11-24 09:30'), 'owner'));
 ?>
 --CLEAN--
 <?php

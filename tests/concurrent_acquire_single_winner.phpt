@@ -58,7 +58,7 @@ echo "won=$won lost=$lost failed=$failed\n";
 
 $r = slotlock_test_redis();
 $key = slotlock_test_prefix() . ':c7:s31:t203011241400';
-var_dump($r->hGet($key, 'owner') === "child$winner");
+var_dump(slotlock_test_field($r, $key, 'owner') === "child$winner");
 
 /* the parent, another owner, is refused too */
 var_dump(slotlock_test_service()->acquire(7, 31, '2030-11-24 14:00', 'parent'));

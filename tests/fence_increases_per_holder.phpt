@@ -9,7 +9,7 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $fences = [];
 for ($i = 0; $i < 5; $i++) {
     $lock = $svc->acquire(1, 31, '2030-11-24 14:00', "holder$i");
@@ -28,8 +28,8 @@ var_dump($sorted === $fences && count(array_unique($fences)) === 5);
 $other = $svc->acquire(2, 99, '2030-11-24 14:00', 'x');
 var_dump($other->fence > end($fences));
 
-/* and the counter is the one in Redis */
-var_dump((int) slotlock_test_redis()->get(slotlock_test_prefix() . ':fence') === $other->fence);
+/* and the counter is the one in Redis, outside the slot pattern <prefix>:* */
+var_dump((int) slotlock_test_redis()->get(slotlock_test_prefix() . '#fence') === $other->fence);
 ?>
 --CLEAN--
 <?php

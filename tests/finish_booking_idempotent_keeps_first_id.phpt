@@ -17,14 +17,14 @@ $flow->beginBooking($a['lock_key'], 'call-a');
 var_dump($flow->finishBooking($a['lock_key'], 'call-a', true, 'booking-1'));
 var_dump($flow->finishBooking($a['lock_key'], 'call-a', true, 'other-id'));
 var_dump($flow->finishBooking($a['lock_key'], 'call-a', true));
-var_dump($r->hGet($a['lock_key'], 'booked'));
-var_dump($r->hGet($a['lock_key'], 'owner'));
-var_dump((int) $r->hGet($a['lock_key'], 'fence') === $a['fence']);
+var_dump(slotlock_test_field($r, $a['lock_key'], 'booked'));
+var_dump(slotlock_test_field($r, $a['lock_key'], 'owner'));
+var_dump(slotlock_test_fence($r, $a['lock_key']) === $a['fence']);
 var_dump($flow->beginBooking($a['lock_key'], 'call-a')['booking_id']);
 
 /* another caller cannot turn the marker into its own booking */
 var_dump($flow->finishBooking($a['lock_key'], 'call-b', true, 'booking-b'));
-var_dump($r->hGet($a['lock_key'], 'booked'), $r->hGet($a['lock_key'], 'owner'));
+var_dump(slotlock_test_field($r, $a['lock_key'], 'booked'), slotlock_test_field($r, $a['lock_key'], 'owner'));
 ?>
 --CLEAN--
 <?php

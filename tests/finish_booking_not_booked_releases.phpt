@@ -9,7 +9,7 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$flow = new AvailabilityWithLock(slotlock_test_service());
+$flow = new AvailabilityWithLock(slotlock_test_service(['fencing' => true]));
 $r = slotlock_test_redis();
 
 $a = $flow->check(['available' => true], 1, 31, '2030-11-24 14:00', 'call-a');
@@ -25,7 +25,7 @@ $b = $flow->check(['available' => true], 1, 31, '2030-11-24 14:00', 'call-b');
 var_dump($b['lock_status'], $b['fence'] > $a['fence']);
 /* another caller's finishBooking(false) does not release B's hold */
 var_dump($flow->finishBooking($b['lock_key'], 'call-a', false));
-var_dump($r->hGet($b['lock_key'], 'owner'));
+var_dump(slotlock_test_field($r, $b['lock_key'], 'owner'));
 ?>
 --CLEAN--
 <?php

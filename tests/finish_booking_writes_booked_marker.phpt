@@ -1,5 +1,5 @@
 --TEST--
-AvailabilityWithLock::finishBooking(..., true, $bookingId) turns the hold into a booked marker: the hash keeps owner and fence, gains booked = the booking id, and lives booked_ttl seconds
+AvailabilityWithLock::finishBooking(..., true, $bookingId) turns the hold into a booked marker: the value keeps owner and fence, gains the booking id, and lives booked_ttl seconds
 --EXTENSIONS--
 slotlock
 redis
@@ -17,10 +17,10 @@ foreach ([null, 120] as $bookedTtl) {
     $flow->beginBooking($a['lock_key'], 'call-a');
 
     var_dump($flow->finishBooking($a['lock_key'], 'call-a', true, 'booking-4711'));
-    $hash = $r->hGetAll($a['lock_key']);
-    ksort($hash);
+    $v = slotlock_test_value($r, $a['lock_key']);   /* "b:<fence>:<idlen>:<id>:<owner>" */
+    $hash = $v['kind'] === 'b' ? ['booked' => $v['booking_id'], 'fence' => $v['fence'], 'owner' => $v['owner']] : [];
     var_dump(array_keys($hash));
-    var_dump($hash['booked'], $hash['owner'], (int) $hash['fence'] === $a['fence']);
+    var_dump($hash['booked'], $hash['owner'], slotlock_test_fence($r, $a['lock_key']) === $a['fence']);
     $want = ($bookedTtl ?? 600) * 1000;
     $pttl = $r->pttl($a['lock_key']);
     var_dump($pttl > $want - 10000 && $pttl <= $want);
@@ -30,7 +30,7 @@ foreach ([null, 120] as $bookedTtl) {
 $flow = new AvailabilityWithLock(slotlock_test_service());
 $a = $flow->check(['available' => true], 1, 31, '2030-11-24 16:00', 'call-a');
 var_dump($flow->finishBooking($a['lock_key'], 'call-a', true));
-var_dump($r->hGet($a['lock_key'], 'booked'));
+var_dump(slotlock_test_field($r, $a['lock_key'], 'booked'));
 ?>
 --CLEAN--
 <?php

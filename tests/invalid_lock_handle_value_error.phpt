@@ -9,7 +9,7 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $p = slotlock_test_prefix();
 $good = $svc->acquire(1, 31, '2030-11-24 14:00', 'o')->key;
 
@@ -18,8 +18,9 @@ $bad = [
     'no prefix' => 'c1:s31:t203011241400',
     'foreign prefix' => 'slot_lock:c1:s31:t203011241400',
     'prefix of a prefix' => substr($p, 0, -1) . ':c1:s31:t203011241400',
-    'fence counter' => "$p:fence",
-    'active set' => "$p:active",
+    'fence counter' => "$p#fence",
+    'format 1 fence counter' => "$p:fence",
+    'format 1 active set' => "$p:active",
     'prefix only' => "$p:",
     'trailing comma' => "$good,",
     'leading comma' => ",$good",
@@ -48,7 +49,7 @@ echo "done\n";
 
 /* the good handle is still held, and the counters are intact */
 var_dump($svc->validate($good, 'o'));
-var_dump(slotlock_test_redis()->type("$p:fence") === Redis::REDIS_STRING);
+var_dump(slotlock_test_redis()->type("$p#fence") === Redis::REDIS_STRING);
 var_dump($svc->activeLocks());
 ?>
 --CLEAN--

@@ -9,7 +9,7 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $a = $svc->acquire(1, 31, '2030-11-24 14:00', 'owner-a', 1);
 var_dump($a instanceof SlotLock);
 var_dump($svc->acquire(1, 31, '2030-11-24 14:00', 'owner-b', 1));

@@ -17,7 +17,7 @@ $svc->onEvent(function (array $e) {
 
 $lock = $svc->acquire(1, 31, '2030-11-24 14:00', 'call-a');
 var_dump($lock instanceof SlotLock);
-var_dump($r->hGet($lock->key, 'owner'));
+var_dump(slotlock_test_field($r, $lock->key, 'owner'));
 
 $flow = new AvailabilityWithLock($svc);
 $answer = $flow->check(['available' => true], 1, 31, '2030-11-24 15:00', 'call-a');

@@ -8,7 +8,7 @@ slotlock
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $p = slotlock_test_prefix();
 $events = [];
 $svc->onEvent(function (array $e) use (&$events) { $events[] = $e; });

@@ -24,7 +24,7 @@ var_dump($again->fence === $first->fence);
 $pttl = $r->pttl($first->key);
 var_dump($pttl > 55000 && $pttl <= 60000);
 var_dump($again->expiresAt > $first->expiresAt);
-var_dump((int) $r->hGet($first->key, 'fence') === $first->fence);
+var_dump(slotlock_test_fence($r, $first->key) === $first->fence);
 
 /* same for a compound lock */
 $segs = [[41, '2030-11-24 14:00'], [42, '2030-11-24 14:30']];

@@ -9,10 +9,10 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $p = slotlock_test_prefix();
 $r = slotlock_test_redis();
-$r->set("$p:fence", 'not a number');    /* INCR fails: ERR value is not an integer */
+$r->set("$p#fence", 'not a number');    /* INCR fails: ERR value is not an integer */
 
 foreach ([
     'acquire' => fn () => $svc->acquire(1, 31, '2030-11-24 14:00', 'OWNER-TOKEN-9'),
@@ -31,7 +31,7 @@ var_dump($r->exists($svc->key(1, 31, '2030-11-24 14:00'), $svc->key(1, 32, '2030
 var_dump($svc->stats()['errors'] >= 2);
 
 /* repaired, the same object goes on working */
-$r->set("$p:fence", '41');
+$r->set("$p#fence", '41');
 $lock = $svc->acquire(1, 31, '2030-11-24 14:00', 'o');
 var_dump($lock->fence);
 ?>

@@ -9,7 +9,7 @@ redis
 <?php
 require __DIR__ . '/config.inc';
 
-$svc = slotlock_test_service();
+$svc = slotlock_test_service(['fencing' => true]);
 $r = slotlock_test_redis();
 
 $lock = $svc->acquire(1, 31, '2030-11-24 14:00', 'call-1');

@@ -30,7 +30,7 @@ var_dump($lock->key === implode(',', $lock->keys));
 var_dump($lock->owner, $svc->validate($lock->key, 'call-a'));
 $r = slotlock_test_redis();
 foreach ($lock->keys as $k) {
-    echo substr($k, strlen($p) + 1), ' ', $r->hGet($k, 'owner'), "\n";
+    echo substr($k, strlen($p) + 1), ' ', slotlock_test_field($r, $k, 'owner'), "\n";
 }
 ?>
 --CLEAN--

@@ -12,8 +12,8 @@ require __DIR__ . '/config.inc';
 $db3 = slotlock_test_service(['database' => 3]);
 $lock = $db3->acquire(1, 31, '2030-11-24 14:00', 'o');
 
-var_dump(slotlock_test_redis(3)->hGet($lock->key, 'owner'));
-var_dump(slotlock_test_redis(3)->exists(slotlock_test_prefix() . ':fence'));
+var_dump(slotlock_test_field(slotlock_test_redis(3), $lock->key, 'owner'));
+var_dump(slotlock_test_redis(3)->exists(slotlock_test_prefix() . ':c1:s31:t203011241400'));
 var_dump(slotlock_test_redis(0)->exists($lock->key));
 
 /* db 0 is another world: the same slot is free there */

@@ -11,7 +11,7 @@ require __DIR__ . '/helpers.inc';
 
 $srv = slotlock_test_start_redis();
 $port = $srv[1];
-$svc = new SlotLockService(['host' => '127.0.0.1', 'port' => $port, 'prefix' => slotlock_test_prefix()]);
+$svc = new SlotLockService(['host' => '127.0.0.1', 'port' => $port, 'prefix' => slotlock_test_prefix(), 'fencing' => true]);
 $lock = $svc->acquire(1, 31, '2030-11-24 14:00', 'o');
 var_dump($lock->fence);
 

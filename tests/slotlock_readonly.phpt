@@ -55,6 +55,6 @@ bool(true)
 key readonly public string
 keys readonly public array
 owner readonly public string
-fence readonly public int
+fence readonly public ?int
 expiresAt readonly public DateTimeImmutable
 candidate readonly public ?int

@@ -36,7 +36,7 @@ var_dump($svc->status($svc->key(1, 33, '2030-11-24 14:00'))['locked']);
 $c = $svc->acquire(1, 33, '2030-11-24 14:00', 'owner-c');
 var_dump($c->key === $svc->key(1, 33, '2030-11-24 14:00'), $c->owner, $c->candidate);
 $raw = slotlock_test_redis_on($srv);
-var_dump((int) $raw->hGet($c->key, 'fence') === $c->fence);
+var_dump(slotlock_test_fence($raw, $c->key) === $c->fence);
 var_dump($svc->acquire(1, 31, '2030-11-24 14:00', 'owner-b'));
 var_dump($svc->release($a, 'owner-a'));
 

@@ -19,7 +19,7 @@ $lock = $bySocket->acquire(1, 31, '2030-11-24 14:00', 'via-socket');
 var_dump($lock instanceof SlotLock);
 
 /* the same server over TCP sees it */
-var_dump(slotlock_test_redis()->hGet($lock->key, 'owner'));
+var_dump(slotlock_test_field(slotlock_test_redis(), $lock->key, 'owner'));
 var_dump(slotlock_test_service()->acquire(1, 31, '2030-11-24 14:00', 'via-tcp'));
 
 $byDsn = new SlotLockService('unix://' . SLOTLOCK_TEST_SOCKET);

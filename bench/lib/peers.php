@@ -166,54 +166,93 @@ final class SlotlockPeer extends Peer
 function bench_c_scripts(?string $file = null): array
 {
     $src = (string) @file_get_contents($file ?? __DIR__ . '/../../src/sl_scripts.c');
-    preg_match_all('/static const char (\w+)_lua\[\]\s*=\s*((?:"(?:[^"\\\\]|\\\\.)*"\s*)+);/s', $src, $m, PREG_SET_ORDER);
+    $lit = '"(?:[^"\\\\]|\\\\.)*"';
+    $join = function (string $lits) use ($lit): string {
+        preg_match_all("/$lit/s", $lits, $parts);
+        return implode('', array_map(fn ($p) => stripcslashes(substr($p, 1, -1)), $parts[0]));
+    };
+    /* macros of string literals (the "who" parser every script starts with): the lines of a
+     * "#define X_LUA \" up to the first line without a trailing backslash */
+    $macros = [];
+    $lines = explode("\n", $src);
+    foreach ($lines as $k => $line) {
+        if (preg_match('/^#define (\w+_LUA) \\\\$/', $line, $d)) {
+            $body = '';
+            for ($n = $k + 1; $n < count($lines); $n++) {
+                $body .= $lines[$n] . "\n";
+                if (!str_ends_with(rtrim($lines[$n]), '\\')) {
+                    break;
+                }
+            }
+            $macros[$d[1]] = $join($body);
+        }
+    }
+    preg_match_all('/static const char (\w+)_lua\[\]\s*=\s*((?:(?:' . $lit . '|\w+_LUA)\s*)+);/s', $src, $m, PREG_SET_ORDER);
     $out = [];
-    foreach ($m as [, $name, $lits]) {
-        preg_match_all('/"((?:[^"\\\\]|\\\\.)*)"/s', $lits, $parts);
-        $out[$name] = implode('', array_map('stripcslashes', $parts[1]));
+    foreach ($m as [, $name, $body]) {
+        preg_match_all('/' . $lit . '|\w+_LUA/s', $body, $tok);
+        $text = '';
+        foreach ($tok[0] as $t) {
+            $text .= $t[0] === '"' ? stripcslashes(substr($t, 1, -1)) : ($macros[$t] ?? '');
+        }
+        $out[$name] = $text;
     }
     return $out;
 }
 
 /*
  * A diagnostic peer: phpredis sending exactly what the extension sends
- * (EVALSHA of the acquire / release scripts of src/sl_scripts.c, same KEYS
- * and ARGV, a 32-hex owner from random_bytes(16)). Against slotlock it
- * isolates the extension's own cost; against the hiredis floor, PHP's.
+ * (wire format 2: one slot is SET <key> h:0:<owner> NX PX <ttl> GET and the
+ * release1 compare-and-delete script; compound and any-of are the acquire and
+ * release scripts of src/sl_scripts.c, same KEYS and ARGV; a 32-hex owner
+ * from random_bytes(16)). Against slotlock it isolates the extension's own
+ * cost; against the hiredis floor, PHP's.
  */
 final class WirePeer extends Peer
 {
     private Redis $r;
     private string $acq;
     private string $rel;
+    private string $rel1;
 
     public function __construct(string $host, int $port, string $prefix, int $service)
     {
         parent::__construct($host, $port, $prefix, $service);
         $this->r = bench_phpredis($host, $port, false);
         $c = bench_c_scripts();
-        if (!isset($c['acquire'], $c['release'])) {
-            self::fail('no acquire/release script in src/sl_scripts.c');
+        if (!isset($c['acquire'], $c['release'], $c['release1'])) {
+            self::fail('no acquire/release/release1 script in src/sl_scripts.c');
         }
         $this->acq = (string) $this->r->script('load', $c['acquire']);
         $this->rel = (string) $this->r->script('load', $c['release']);
+        $this->rel1 = (string) $this->r->script('load', $c['release1']);
     }
 
     /** Candidates of keys [from, from + n) cut in groups: the 1-based candidate taken, 0 if none. */
     private function take(array $keys, array $groups, string $owner): int
     {
-        $args = [$this->prefix . ':fence', $this->prefix . ':active', ...$keys, $owner, (string) (BENCH_TTL * 1000)];
+        if (count($keys) === 1) {
+            $old = $this->r->rawCommand('SET', $keys[0], "h:0:$owner", 'NX', 'PX', (string) (BENCH_TTL * 1000), 'GET');
+            if ($old === false || $old === null) {
+                return 1;
+            }
+        }
+        /* KEYS[1]: the fence counter's place, a slot key when fencing is off */
+        $args = [$keys[0], ...$keys, $owner, (string) (BENCH_TTL * 1000), '0'];
         foreach ($groups as $g) {
             $args[] = (string) $g;
         }
-        $res = $this->r->evalSha($this->acq, $args, 2 + count($keys));
+        $res = $this->r->evalSha($this->acq, $args, 1 + count($keys));
         is_array($res) || self::fail('acquire: ' . $this->r->getLastError());
         return $res[0];
     }
 
     private function drop(array $keys, string $owner): int
     {
-        return (int) $this->r->evalSha($this->rel, [$this->prefix . ':active', ...$keys, $owner], 1 + count($keys));
+        if (count($keys) === 1) {
+            return (int) $this->r->evalSha($this->rel1, [$keys[0], "h:0:$owner"], 1);
+        }
+        return (int) $this->r->evalSha($this->rel, [...$keys, $owner], count($keys));
     }
 
     public function pair(): void

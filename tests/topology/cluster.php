@@ -4,7 +4,7 @@
  * start cluster; SLOTLOCK_CLUSTER = the seed nodes). Checks, with raw php-redis clients on
  * each node:
  *   - topology(): mode cluster, the 3 masters; a dead seed in the list is skipped
- *   - keys carry the hash tag {c<company>} (slot, fence counter, active index, resource
+ *   - keys carry the hash tag {c<company>} (slot, fence counter <prefix>#fence{c<id>}, resource
  *     buckets) and land on the master that owns that slot, nowhere else
  *   - acquire / acquireSegments / acquireFirst / acquireResource / validate / extend /
  *     commit / status / release for 50 companies spread over all 3 masters
@@ -22,7 +22,7 @@ require __DIR__ . '/race.php';
 tl_require_extension();
 $seeds = explode(',', tl_env('SLOTLOCK_CLUSTER'));
 $prefix = tl_prefix('cl');
-$opts = ['cluster' => $seeds, 'prefix' => $prefix, 'timeout' => 2.0, 'ttl' => 120];
+$opts = ['cluster' => $seeds, 'prefix' => $prefix, 'timeout' => 2.0, 'ttl' => 120, 'fencing' => true];
 
 /* ------------------------------------------------------------- raw cluster view ---- */
 $raw = [];                                  /* "127.0.0.1:port" => Redis */
@@ -192,14 +192,12 @@ tl_section('50 companies: every operation, keys on the owning master', function 
         global $raw;
         $t->add('the slot key is on the master owning its hash slot, and only there', cl_where($key) === [$owner],
             "$key: slot " . tl_keyslot($key) . " owned by $owner, found on " . tl_show(cl_where($key)));
-        $t->add('the slot hash has owner and fence', $raw[$owner]->hGet($key, 'owner') === $o
-            && (int) $raw[$owner]->hGet($key, 'fence') === $l1->fence, $key);
-        $fk = "$prefix:$tag:fence";
-        $ak = "$prefix:$tag:active";
-        $t->add("the fence counter <prefix>:{c<id>}:fence is on the same master",
+        $t->add('the slot value is "h:<fence>:<owner>"', $raw[$owner]->get($key) === "h:{$l1->fence}:$o", $key);
+        $fk = "$prefix#fence$tag";
+        $t->add("the fence counter <prefix>#fence{c<id>} is on the same master",
             cl_where($fk) === [$owner] && (int) $raw[$owner]->get($fk) >= $l1->fence, "$fk on " . tl_show(cl_where($fk)));
-        $t->add("the index <prefix>:{c<id>}:active is on the same master and has the key",
-            cl_where($ak) === [$owner] && $raw[$owner]->zScore($ak, $key) !== false, "$ak on " . tl_show(cl_where($ak)));
+        $t->add("no format-1 counter or index under <prefix>:{c<id>}:*",
+            cl_where("$prefix:$tag:fence") === [] && cl_where("$prefix:$tag:active") === [], $tag);
         $t->add('another owner gets null', $svc->acquire($c, 31, $T0, $p) === null, "company $c");
 
         $seg = $svc->acquireSegments($c, [[32, $T0], [33, $T30]], $o);
@@ -232,7 +230,7 @@ tl_section('50 companies: every operation, keys on the owning master', function 
         $held[$c] = $ext ?: $l1;
 
         $t->add('commit(): true and a booked marker', $seg && $svc->commit($seg, $o, "b-$c") === true
-            && $raw[$owner]->hGet($seg->keys[0], 'booked') === "b-$c", tl_show($seg));
+            && tl_field($raw[$owner], $seg->keys[0], 'booked') === "b-$c", tl_show($seg));
         $st = $svc->status($l1);
         $t->add('status(): locked', ($st['locked'] ?? null) === true && ($st['booked'] ?? null) === false, tl_show($st));
         $t->add('release() by another owner: false, key kept', $svc->release($l1, $p) === false && cl_where($key) === [$owner], $key);
@@ -246,7 +244,7 @@ tl_section('50 companies: every operation, keys on the owning master', function 
 tl_section('activeLocks() across the cluster', function () use ($svc, $prefix, &$expectedKeys, $raw) {
     $rawCount = 0;
     foreach ($raw as $r) {
-        $rawCount += count(tl_scan_hashes($r, $prefix));
+        $rawCount += count(tl_scan_slots($r, $prefix));
     }
     tl_same($expectedKeys, $rawCount, 'the raw number of slot keys is what the test took');
     tl_same($rawCount, $svc->activeLocks(), 'activeLocks() counts the keys on every master');

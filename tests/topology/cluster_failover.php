@@ -107,7 +107,7 @@ function cf_has(string $addr, string $key, string $owner): bool
     try {
         $r = tl_redis($addr, 0.5);
         $r->rawCommand('READONLY');
-        return $r->hGet($key, 'owner') === $owner;
+        return tl_field($r, $key, 'owner') === $owner;
     } catch (Throwable $e) {
         return false;
     }

@@ -282,8 +282,8 @@ function tl_ping(int $port, float $timeout = 0.5): bool
     }
 }
 
-/** The slot keys ("hash" type) with $prefix on one node, by SCAN. */
-function tl_scan_hashes(Redis $r, string $prefix): array
+/** The slot and bucket keys with $prefix on one node, by SCAN (not the fence counter <prefix>#fence...). */
+function tl_scan_slots(Redis $r, string $prefix): array
 {
     $keys = [];
     $it = null;
@@ -291,12 +291,36 @@ function tl_scan_hashes(Redis $r, string $prefix): array
     // the slot keys: "<prefix>:..." (the metrics hashes "<prefix>_metrics:..." are not)
     while (($batch = $r->scan($it, $prefix . ':*', 1000)) !== false) {
         foreach ($batch as $k) {
-            if ($r->type($k) === Redis::REDIS_HASH) {
+            if (preg_match('/:[sr][A-Za-z0-9_-]+:[tb][0-9]{12}$/', $k)) {
                 $keys[] = $k;
             }
         }
     }
     return $keys;
+}
+
+/**
+ * One field of a slot value of wire format 2 (docs/WIRE.md: "h:<fence>:<owner>" or
+ * "b:<fence>:<idlen>:<id>:<owner>"): owner, fence, or booked (the booking id); false when absent.
+ */
+function tl_field(Redis $r, string $key, string $field): string|false
+{
+    $v = $r->get($key);
+    if (!is_string($v) || !preg_match('/^([hb]):([0-9]+):/', $v, $m)) {
+        return false;
+    }
+    $rest = substr($v, strlen($m[0]));
+    if ($field === 'fence') {
+        return $m[2];
+    }
+    if ($m[1] === 'h') {
+        return $field === 'owner' ? $rest : false;
+    }
+    if (!preg_match('/^([0-9]+):/', $rest, $n)) {
+        return false;
+    }
+    $id = substr($rest, strlen($n[0]), (int) $n[1]);
+    return $field === 'booked' ? $id : substr($rest, strlen($n[0]) + (int) $n[1] + 1);
 }
 
 /** The roles topology() gives, as "addr=role/connected" strings, for messages. */

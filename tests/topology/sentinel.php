@@ -169,14 +169,14 @@ function se_split_brain(SlotLockService $stale, array $opts, int $company, strin
         if (!$l instanceof SlotLock) {
             return tl_show($l);
         }
-        $on = array_values(array_filter([$old, $new], fn ($n) => (tl_redis($n)->hGet($l->key, 'owner') ?: null) === $l->owner));
+        $on = array_values(array_filter([$old, $new], fn ($n) => (tl_field(tl_redis($n), $l->key, 'owner') ?: null) === $l->owner));
         return tl_show($l) . ' held on ' . (implode(',', $on) ?: 'none');
     };
     $detail = "service connected before: {$where($a)}; new service: {$where($b)} (old master $old, new $new)";
     tl_info("$when: $detail");
     tl_check(!($a instanceof SlotLock && $b instanceof SlotLock),
         "$when: a service connected before the failover and a new one never both hold one slot", $detail);
-    tl_check(!($a instanceof SlotLock) || (tl_redis($new)->hGet($a->key, 'owner') === 'stale'),
+    tl_check(!($a instanceof SlotLock) || (tl_field(tl_redis($new), $a->key, 'owner') === 'stale'),
         "$when: a service connected before the failover writes to the new master, not the old one", $detail);
     foreach ([$a, $b] as $l) {
         if ($l instanceof SlotLock) {

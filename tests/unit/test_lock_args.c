@@ -127,8 +127,8 @@ static void test_locker_keys(void **state)
     (void)state;
     sl_locker_init(&lk, NULL, "slot_lock", 0, &stats);
     assert_string_equal(lk.prefix, "slot_lock");
-    assert_string_equal(lk.fence_key, "slot_lock:fence");
-    assert_string_equal(lk.active_key, "slot_lock:active");
+    assert_string_equal(lk.fence_key, "slot_lock#fence");
+    assert_int_equal(lk.fencing, 0);
     assert_ptr_equal(lk.stats, &stats);
     assert_int_equal(lk.tagged, 0);
 
@@ -138,9 +138,7 @@ static void test_locker_keys(void **state)
     sl_locker_init(&lk, NULL, prefix, 1, NULL);
     assert_int_equal(lk.tagged, 1);
     assert_string_equal(lk.prefix, prefix);
-    snprintf(expected, sizeof(expected), "%s:active", prefix);
-    assert_string_equal(lk.active_key, expected);
-    snprintf(expected, sizeof(expected), "%s:fence", prefix);
+    snprintf(expected, sizeof(expected), "%s#fence", prefix);
     assert_string_equal(lk.fence_key, expected);
 }
 

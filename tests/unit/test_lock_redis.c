@@ -50,6 +50,7 @@ static int fx_setup(void **state)
     }
     f->node = f->topo.nodes[0];
     sl_locker_init(&f->lk, &f->topo, f->prefix, 0, &f->stats);
+    f->lk.fencing = 1; /* most tests are about fences; test_unfenced_* turn it off */
     *state = f;
     return 0;
 }
@@ -194,20 +195,46 @@ static int64_t count(fx *f)
     return n;
 }
 
-/* HGET of a slot's field, "" when missing (static buffer). */
+/* A field of a slot's format-2 value ("h:<fence>:<owner>" or
+ * "b:<fence>:<idlen>:<id>:<owner>"): owner, fence or booked (the booking id);
+ * "" when missing (static buffer). */
 static const char *field_of(const fx *f, int slot, const char *field)
 {
     static char buf[256];
-    char key[SL_KEY_MAX];
+    char key[SL_KEY_MAX], v[256];
+    const char *fence, *rest;
     redisReply *r;
 
     slot_key(f, slot, key);
-    r = admin("HGET %s %s", key, field);
+    r = admin("GET %s", key);
     buf[0] = '\0';
+    v[0] = '\0';
     if (r->type == REDIS_REPLY_STRING) {
-        snprintf(buf, sizeof(buf), "%s", r->str);
+        snprintf(v, sizeof(v), "%s", r->str);
     }
     freeReplyObject(r);
+    if ((v[0] != 'h' && v[0] != 'b') || v[1] != ':' || !(rest = strchr(v + 2, ':'))) {
+        return buf;
+    }
+    fence = v + 2;
+    rest++;
+    if (strcmp(field, "fence") == 0) {
+        snprintf(buf, sizeof(buf), "%.*s", (int)(rest - 1 - fence), fence);
+    } else if (v[0] == 'h') {
+        if (strcmp(field, "owner") == 0) {
+            snprintf(buf, sizeof(buf), "%s", rest);
+        }
+    } else {
+        char *colon;
+        long n = strtol(rest, &colon, 10);
+        if (*colon == ':') {
+            if (strcmp(field, "booked") == 0) {
+                snprintf(buf, sizeof(buf), "%.*s", (int)n, colon + 1);
+            } else if (strcmp(field, "owner") == 0) {
+                snprintf(buf, sizeof(buf), "%s", colon + 2 + n);
+            }
+        }
+    }
     return buf;
 }
 
@@ -227,20 +254,68 @@ static long long exists_slot(const fx *f, int slot)
     return admin_int("EXISTS %s", key);
 }
 
+/* Format 2 has no index: a lock is active while its key exists. */
 static int in_active(const fx *f, int slot)
 {
-    char key[SL_KEY_MAX];
-    redisReply *r;
-    int found;
-
-    slot_key(f, slot, key);
-    r = admin("ZSCORE %s:active %s", f->prefix, key);
-    found = r->type == REDIS_REPLY_STRING;
-    freeReplyObject(r);
-    return found;
+    return exists_slot(f, slot) == 1;
 }
 
 /* ---- acquire ------------------------------------------------------------ */
+
+/* Fencing off (the default): one slot is SET NX PX GET, release a
+ * compare-and-delete of "h:0:<owner>"; a format-1 hash is held by someone else. */
+static void test_unfenced_native(void **state)
+{
+    fx *f = *state;
+    sl_acquire_result res;
+    sl_error err;
+    int slot = 0;
+    char key[SL_KEY_MAX];
+    redisReply *r;
+    int64_t n = -1;
+
+    f->lk.fencing = 0;
+    assert_int_equal(acq(f, &slot, 1, NULL, 0, "alice", 5000, &res, &err), SL_OK);
+    assert_int_equal(res.candidate, 0);
+    assert_int_equal(res.fence, 0);
+    assert_int_equal(res.fresh, 1);
+    assert_int_equal(res.ttl_ms, 5000);
+    slot_key(f, 0, key);
+    r = admin("GET %s", key);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_string_equal(r->str, "h:0:alice");
+    freeReplyObject(r);
+    assert_true(pttl_of(f, 0) > 0 && pttl_of(f, 0) <= 5000);
+
+    /* the owner again: the script refreshes it; someone else is blocked with the wait */
+    assert_int_equal(acq(f, &slot, 1, NULL, 0, "alice", 8000, &res, &err), SL_OK);
+    assert_int_equal(res.candidate, 0);
+    assert_int_equal(res.fresh, 0);
+    assert_true(pttl_of(f, 0) > 5000);
+    assert_int_equal(acq(f, &slot, 1, NULL, 0, "bob", 5000, &res, &err), SL_OK);
+    assert_int_equal(res.candidate, -1);
+    assert_int_equal(res.blocked, SL_BLOCKED_LOCKED);
+    assert_true(res.ttl_ms > 5000 && res.ttl_ms <= 8000);
+
+    assert_int_equal(rel(f, &slot, 1, "bob"), 0);
+    assert_int_equal(exists_slot(f, 0), 1);
+    assert_int_equal(rel(f, &slot, 1, "alice"), 1);
+    assert_int_equal(exists_slot(f, 0), 0);
+    assert_non_null(f->node->conn);
+    assert_true(f->node->conn->caps & SL_CAP_KNOWN); /* asked once, on this connection */
+
+    /* a format-1 hash: never overwritten or deleted, blocks until it expires, counted */
+    admin_ok("HSET %s owner carol fence 5", key);
+    admin_ok("PEXPIRE %s 4000", key);
+    assert_int_equal(acq(f, &slot, 1, NULL, 0, "alice", 5000, &res, &err), SL_OK);
+    assert_int_equal(res.candidate, -1);
+    assert_int_equal(res.blocked, SL_BLOCKED_LOCKED);
+    assert_true(res.ttl_ms > 0 && res.ttl_ms <= 4000);
+    assert_int_equal(rel(f, &slot, 1, "carol"), 0);
+    assert_int_equal(admin_int("HLEN %s", key), 2);
+    assert_int_equal(sl_lock_count(&f->lk, &n, &err), SL_OK);
+    assert_int_equal(n, 1);
+}
 
 static void test_acquire_new(void **state)
 {
@@ -262,7 +337,7 @@ static void test_acquire_new(void **state)
     assert_true(f->stats.commands >= 1);
     assert_int_equal(f->stats.connects, 1);
 
-    /* The wire format: a hash with owner and fence, a TTL, a member of :active. */
+    /* The wire format: "h:<fence>:alice" with a TTL. */
     snprintf(fence, sizeof(fence), "%lld", (long long)res.fence);
     assert_string_equal(field_of(f, 0, "owner"), "alice");
     assert_string_equal(field_of(f, 0, "fence"), fence);
@@ -270,7 +345,7 @@ static void test_acquire_new(void **state)
     pttl = pttl_of(f, 0);
     assert_true(pttl > 0 && pttl <= 5000);
     assert_true(in_active(f, 0));
-    assert_int_equal(admin_int("INCRBY %s:fence 0", f->prefix), res.fence);
+    assert_int_equal(admin_int("INCRBY %s#fence 0", f->prefix), res.fence);
 }
 
 static void test_reacquire_same_fence(void **state)
@@ -289,7 +364,7 @@ static void test_reacquire_same_fence(void **state)
     assert_true(pttl_of(f, 0) > 5000);
     assert_int_equal(f->stats.acquired, 1);
     assert_int_equal(f->stats.reacquired, 1);
-    assert_int_equal(admin_int("INCRBY %s:fence 0", f->prefix), fence);
+    assert_int_equal(admin_int("INCRBY %s#fence 0", f->prefix), fence);
 
     /* Growing the hold to a free key is a new hold with a new fence on every key. */
     assert_int_equal(acq(f, two, 2, NULL, 0, "alice", 5000, &res, &err), SL_OK);
@@ -316,7 +391,7 @@ static void test_conflict(void **state)
     assert_int_equal(f->stats.conflicts, 1);
     assert_string_equal(field_of(f, 0, "owner"), "alice");
     assert_int_equal(atoll(field_of(f, 0, "fence")), fence);
-    assert_int_equal(admin_int("INCRBY %s:fence 0", f->prefix), fence);
+    assert_int_equal(admin_int("INCRBY %s#fence 0", f->prefix), fence);
 }
 
 /* A compound lock takes all of its keys or none. */
@@ -630,16 +705,19 @@ static void test_error_reply_keeps_connection(void **state)
     int64_t n = -5;
     sl_conn *conn;
 
-    admin_ok("SET %s:active not-a-zset", f->prefix);
-    sl_error_clear(&err);
-    assert_int_equal(sl_lock_count(&f->lk, &n, &err), SL_ERR_REPLY);
+    sl_acquire_result res;
+    int slot = 0;
+
+    admin_ok("SET %s#fence not-a-number", f->prefix); /* INCR fails in the acquire script */
+    assert_int_equal(acq(f, &slot, 1, NULL, 0, "alice", 5000, &res, &err), SL_ERR_REPLY);
     assert_int_equal(err.code, SL_ERR_REPLY);
-    assert_contains(err.msg, "WRONGTYPE");
+    assert_contains(err.msg, "not an integer");
     assert_non_null(f->node->conn);
     conn = f->node->conn;
     assert_int_equal(conn->pending, 0);
-    admin_ok("DEL %s:active", f->prefix);
+    admin_ok("DEL %s#fence", f->prefix);
     assert_int_equal(count(f), 0);
+    (void)n;
     assert_ptr_equal(f->node->conn, conn);
     assert_int_equal(f->stats.connects, 1);
 }
@@ -838,6 +916,17 @@ static void test_pool_reuse(void **state)
     assert_int_equal(sl_node_init(&a, &ep, &pool, &st, &err), SL_OK);
     id_a = node_client_id(&a);
     assert_int_equal(pool.count, 0);
+
+    /* Two live nodes on one endpoint share one connection (one socket per process). */
+    assert_int_equal(sl_node_init(&b, &ep, &pool, &st, &err), SL_OK);
+    assert_int_equal(node_client_id(&b), id_a);
+    assert_int_equal(st.connects, 1);
+    assert_int_equal(pool.count, 0);
+    sl_node_free(&b);
+    assert_int_equal(pool.count, 0); /* a still uses it */
+    assert_int_equal(node_client_id(&a), id_a);
+    st.pool_hits = 0;
+
     sl_node_free(&a);
     assert_int_equal(pool.count, 1);
 
@@ -873,7 +962,7 @@ static void test_pool_reuse(void **state)
 
     sl_pool_clear(&pool);
     assert_int_equal(pool.count, 0);
-    assert_null(pool.idle);
+    assert_null(pool.conns);
     sl_endpoint_free(&ep);
     sl_endpoint_free(&ep_db1);
     sl_endpoint_free(&ep_pw);
@@ -910,7 +999,7 @@ static void test_pool_dirty_not_returned(void **state)
 
 static void test_pool_max_idle(void **state)
 {
-    sl_endpoint ep;
+    sl_endpoint ep[3];
     sl_node n[3];
     sl_pool pool;
     sl_stats st;
@@ -921,25 +1010,32 @@ static void test_pool_max_idle(void **state)
     (void)state;
     memset(&st, 0, sizeof(st));
     sl_pool_init(&pool, 2);
-    test_endpoint(&ep, 2.0);
+    /* three endpoint identities (databases 0..2): three connections */
     for (i = 0; i < 3; i++) {
-        assert_int_equal(sl_node_init(&n[i], &ep, &pool, &st, &err), SL_OK);
+        test_endpoint(&ep[i], 2.0);
+        ep[i].database = i;
+        assert_int_equal(sl_node_init(&n[i], &ep[i], &pool, &st, &err), SL_OK);
         ids[i] = node_client_id(&n[i]);
     }
+    assert_true(ids[0] != ids[1] && ids[1] != ids[2]);
     for (i = 0; i < 3; i++) {
         sl_node_free(&n[i]);
     }
     assert_int_equal(pool.count, 2);
-    /* The least recently returned (the first) was closed; the newest comes first. */
-    assert_int_equal(sl_node_init(&n[0], &ep, &pool, &st, &err), SL_OK);
-    assert_int_equal(node_client_id(&n[0]), ids[2]);
-    assert_int_equal(sl_node_init(&n[1], &ep, &pool, &st, &err), SL_OK);
+    /* The least recently returned (database 0) was closed; the others come back. */
+    assert_int_equal(sl_node_init(&n[2], &ep[2], &pool, &st, &err), SL_OK);
+    assert_int_equal(node_client_id(&n[2]), ids[2]);
+    assert_int_equal(sl_node_init(&n[1], &ep[1], &pool, &st, &err), SL_OK);
     assert_int_equal(node_client_id(&n[1]), ids[1]);
     assert_int_equal(st.pool_hits, 2);
-    sl_node_free(&n[0]);
-    sl_node_free(&n[1]);
+    assert_int_equal(sl_node_init(&n[0], &ep[0], &pool, &st, &err), SL_OK);
+    assert_true(node_client_id(&n[0]) != ids[0]);
+    assert_int_equal(st.connects, 4);
+    for (i = 0; i < 3; i++) {
+        sl_node_free(&n[i]);
+        sl_endpoint_free(&ep[i]);
+    }
     sl_pool_clear(&pool);
-    sl_endpoint_free(&ep);
 }
 
 /* ---- fork ------------------------------------------------------------------- */
@@ -1224,17 +1320,17 @@ static void test_tagged_keys(void **state)
     long released = 0;
 
     sl_locker_init(&lk, &f->topo, f->prefix, 1, &f->stats);
+    lk.fencing = 1;
     tagged_key(f, "1", 0, key);
     sl_keylist_init(&l);
     assert_int_equal(sl_keylist_push(&l, key, strlen(key)), SL_OK);
     assert_int_equal(sl_lock_acquire(&lk, &l, &one, 1, LIT("alice"), 5000, &res, &err), SL_OK);
     assert_int_equal(res.candidate, 0);
-    /* The fence counter and the index are per company, in the company's hash slot. */
-    assert_int_equal(admin_int("INCRBY %s:{c1}:fence 0", f->prefix), res.fence);
-    assert_int_equal(admin_int("EXISTS %s:fence", f->prefix), 0);
-    assert_int_equal(admin_int("ZCARD %s:{c1}:active", f->prefix), 1);
+    /* The fence counter is per company, in the company's hash slot, outside <prefix>:*. */
+    assert_int_equal(admin_int("INCRBY %s#fence{c1} 0", f->prefix), res.fence);
+    assert_int_equal(admin_int("EXISTS %s#fence", f->prefix), 0);
 
-    /* A second company, then counting finds both indexes (SCAN). */
+    /* A second company, then counting finds both keys (SCAN). */
     tagged_key(f, "2", 0, other);
     sl_keylist_free(&l);
     assert_int_equal(sl_keylist_push(&l, other, strlen(other)), SL_OK);
@@ -1290,8 +1386,7 @@ static long long exists_in_db(int db, const char *key)
 static void hold_in_db(int db, const char *key, const char *owner)
 {
     admin_ok("SELECT %d", db);
-    admin_ok("HSET %s owner %s fence 999999", key, owner);
-    admin_ok("PEXPIRE %s 60000", key);
+    admin_ok("SET %s h:999999:%s PX 60000", key, owner);
     admin_ok("SELECT 0");
 }
 
@@ -1322,6 +1417,7 @@ static void quorum_init(quorum *q, const fx *f, const int ports[3], double timeo
     assert_int_equal(sl_topology_init(&q->topo, SL_MODE_QUORUM, &q->base, q->eps, 3, NULL, NULL, &q->stats, &err),
                      SL_OK);
     sl_locker_init(&q->lk, &q->topo, f->prefix, 0, &q->stats);
+    q->lk.fencing = 1;
 }
 
 static void quorum_free(quorum *q, const fx *f)
@@ -1402,8 +1498,9 @@ static void test_quorum_majority(void **state)
     assert_int_equal(st.locked, 1);
     assert_int_equal(sl_lock_extend(&q.lk, &l, LIT("alice"), 20000, &code, &fence, &err), SL_OK);
     assert_int_equal(code, SL_EXTEND_OK);
+    /* SCAN counts every slot key of a node, bob's too: 3 on the first node. */
     assert_int_equal(sl_lock_count(&q.lk, &n, &err), SL_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_int_equal(sl_lock_release(&q.lk, &l, LIT("alice"), &released, &err), SL_OK);
     assert_int_equal(released, 1);
     assert_int_equal(exists_in_db(Q_DB0, k1), 0);
@@ -1488,6 +1585,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         FX(test_acquire_new),
+        FX(test_unfenced_native),
         FX(test_reacquire_same_fence),
         FX(test_conflict),
         FX(test_segments_all_or_nothing),
