@@ -1,12 +1,12 @@
 <?php
 /*
- * Compares the Lua scripts the polyfill carries (SlotLockService::SCRIPTS) with
+ * Compares the Lua scripts the polyfill carries (SlotLock\Polyfill\Scripts::SCRIPTS) with
  * src/sl_scripts.c, byte for byte: the same text gives the same SHA1, so EVALSHA finds a
  * script the other side loaded.
  *
  *   php tests/polyfill/check_scripts.php           compare; exit 1 on any difference
  *   php tests/polyfill/check_scripts.php --write   rewrite the SCRIPTS block of
- *                                                  polyfill/src/SlotLockService.php from the C
+ *                                                  polyfill/src/internal/Scripts.php from the C
  */
 $root = dirname(__DIR__, 2);
 $src = file_get_contents("$root/src/sl_scripts.c");
@@ -31,10 +31,10 @@ if ($c === []) {
     exit(1);
 }
 
-$file = "$root/polyfill/src/SlotLockService.php";
+$file = "$root/polyfill/src/internal/Scripts.php";
 if (($argv[1] ?? '') === '--write') {
     $php = file_get_contents($file);
-    $new = preg_replace_callback('/(    private const SCRIPTS = \[\n)(.*?)(\n    \];\n)/s',
+    $new = preg_replace_callback('/(    public const SCRIPTS = \[\n)(.*?)(\n    \];\n)/s',
         fn ($x) => $x[1] . rtrim($literal, "\n") . $x[3], $php, 1, $n);
     if ($n !== 1) {
         fwrite(STDERR, "check_scripts: no SCRIPTS block in $file\n");
@@ -50,7 +50,7 @@ if (extension_loaded('slotlock')) {
     fwrite(STDERR, "check_scripts: run me without the extension\n");
     exit(1);
 }
-$php = (new ReflectionClassConstant(SlotLockService::class, 'SCRIPTS'))->getValue();
+$php = (new ReflectionClassConstant(SlotLock\Polyfill\Scripts::class, 'SCRIPTS'))->getValue();
 $bad = 0;
 foreach ($c as $name => $body) {
     if (!isset($php[$name])) {

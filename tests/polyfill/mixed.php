@@ -352,7 +352,7 @@ function agent_main(string $side, string $prefix): void
                 $svc->activeLocks();                 /* connected before any race */
                 return ['extension' => extension_loaded('slotlock'), 'side' => $side];
             case 'shas':
-                $c = new ReflectionClassConstant(SlotLockService::class, 'SCRIPTS');
+                $c = new ReflectionClassConstant(SlotLock\Polyfill\Scripts::class, 'SCRIPTS');
                 return array_map('sha1', $c->getValue());
             case 'beginBooking':
             case 'finishBooking':

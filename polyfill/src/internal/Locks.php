@@ -1,0 +1,221 @@
+<?php
+
+/*
+ * slotlock polyfill, twin of src/sl_lock.c: the lock operations (acquire over candidates,
+ * commit, release, extend, validate, status, count) on checked keys, each one script round
+ * trip; their replies checked, counted and told to the listener.
+ */
+
+namespace SlotLock\Polyfill;
+
+use ValueError;
+
+/** @internal */
+final class Locks
+{
+    public const OWNER_MAX = 128;
+    public const BOOKING_ID_MAX = 128;
+    public const TTL_MIN = 1;
+    public const TTL_MAX = 86400;
+
+    /* why an acquire was refused */
+    public const BLOCKED_LOCKED = 1;
+    public const BLOCKED_BOOKED = 2;
+    public const BLOCKED_BOOKED_SELF = 3;
+
+    private string $fenceKey;
+    private string $activeKey;
+
+    public function __construct(private Connection $conn, private Events $events, string $prefix)
+    {
+        $this->fenceKey = $prefix . ':fence';
+        $this->activeKey = $prefix . ':active';
+    }
+
+    public static function ownerCheck(string $owner): void
+    {
+        $len = strlen($owner);
+        if ($len === 0 || $len > self::OWNER_MAX) {
+            throw new ValueError('$owner must be 1 to ' . self::OWNER_MAX . ' bytes');
+        }
+        if (str_contains($owner, "\0")) {
+            throw new ValueError('$owner must not contain NUL bytes');
+        }
+    }
+
+    public static function ttlCheck(int $ttl): void
+    {
+        if ($ttl < self::TTL_MIN || $ttl > self::TTL_MAX) {
+            throw new ValueError('$ttl must be between ' . self::TTL_MIN . ' and ' . self::TTL_MAX . ' seconds');
+        }
+    }
+
+    public static function bookingIdCheck(?string $bookingId): void
+    {
+        if ($bookingId !== null && (strlen($bookingId) > self::BOOKING_ID_MAX || str_contains($bookingId, "\0"))) {
+            throw new ValueError('$bookingId must be at most ' . self::BOOKING_ID_MAX . ' bytes without NUL bytes');
+        }
+    }
+
+    /** A fresh owner token: 32 hex characters from the CSPRNG. */
+    public static function ownerGenerate(): string
+    {
+        return bin2hex(random_bytes(16));
+    }
+
+    /** The keys of candidate $candidate (0-based) of a flat key list cut into groups. */
+    public static function groupKeys(array $keys, array $groups, int $candidate): array
+    {
+        return array_slice($keys, (int) array_sum(array_slice($groups, 0, $candidate)), $groups[$candidate]);
+    }
+
+    /**
+     * Locks the first candidate (group sizes) whose keys are all free for $owner.
+     * Returns [candidate (0-based, -1 none), fence, ttl_ms, fresh, blocked, booking_id].
+     */
+    public function acquire(array $keys, array $groups, string $owner, int $ttlMs): array
+    {
+        $args = [$owner, (string) $ttlMs];
+        foreach ($groups as $n) {
+            $args[] = (string) $n;
+        }
+        try {
+            $r = Scripts::run($this->conn, 'acquire', array_merge([$this->fenceKey, $this->activeKey], $keys), $args);
+            if (!is_array($r) || count($r) !== 6 || !self::intList(array_slice($r, 0, 5), 5)
+                || !is_string($r[5]) || strlen($r[5]) > self::BOOKING_ID_MAX) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to acquire');
+            }
+            [$cand, $fence, $ttl, $fresh, $why, $booking] = $r;
+            if ($cand < 0 || $cand > count($groups) || ($cand > 0 && $fence < 1) || $why < 0
+                || $why > self::BLOCKED_BOOKED_SELF || ($cand > 0 && $why !== 0)) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to acquire');
+            }
+        } catch (\SlotLockException $e) {
+            throw $this->events->failed($keys, $e);
+        }
+        $res = [$cand - 1, $fence, $ttl, $fresh !== 0, $why, $booking];
+        if ($res[0] < 0) {
+            Stats::$c['conflicts']++;
+            $this->events->emit('conflict', $keys, -1, $ttl, $why === self::BLOCKED_LOCKED ? 'slot_locked' : 'slot_booked');
+            return $res;
+        }
+        Stats::$c[$res[3] ? 'acquired' : 'reacquired']++;
+        $this->events->emit($res[3] ? 'acquired' : 'reacquired', self::groupKeys($keys, $groups, $res[0]), $fence, $ttl,
+            null);
+        return $res;
+    }
+
+    /** Turns $owner's hold of every key into a booked marker living $ttl seconds; false when another owner holds one. */
+    public function commit(array $keys, string $owner, ?string $bookingId, int $ttl): bool
+    {
+        $ttlMs = $ttl * 1000;
+        try {
+            $r = Scripts::run($this->conn, 'commit', array_merge([$this->fenceKey, $this->activeKey], $keys),
+                [$owner, (string) $ttlMs, $bookingId ?? '']);
+            if (!self::intList($r, 2) || ($r[0] !== 1 && $r[0] !== -1)) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to commit');
+            }
+        } catch (\SlotLockException $e) {
+            throw $this->events->failed($keys, $e);
+        }
+        $ok = $r[0] === 1;
+        Stats::$c[$ok ? 'committed' : 'conflicts']++;
+        $this->events->emit($ok ? 'committed' : 'conflict', $keys, $ok ? $r[1] : -1, $ok ? $ttlMs : -1,
+            $ok ? null : 'slot_locked');
+        return $ok;
+    }
+
+    /** Deletes the keys $owner holds (not booked ones); returns how many. */
+    public function release(array $keys, string $owner): int
+    {
+        try {
+            $n = Scripts::run($this->conn, 'release', array_merge([$this->activeKey], $keys), [$owner]);
+            if (!is_int($n)) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to script');
+            }
+        } catch (\SlotLockException $e) {
+            throw $this->events->failed($keys, $e);
+        }
+        Stats::$c['released'] += $n;
+        if ($n > 0) {
+            $this->events->emit('released', $keys, -1, -1, null);
+        }
+        return $n;
+    }
+
+    /** True when $owner holds every key (not booked). */
+    public function validate(array $keys, string $owner): bool
+    {
+        try {
+            $v = Scripts::run($this->conn, 'validate', $keys, [$owner]);
+            if (!is_int($v)) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to script');
+            }
+        } catch (\SlotLockException $e) {
+            throw $this->events->failed($keys, $e);
+        }
+        if ($v !== 1) {
+            Stats::$c['lost']++;
+        }
+        return $v === 1;
+    }
+
+    /** Resets the TTL of a lock $owner holds in full: its fence, or null when it does not hold it. */
+    public function extend(array $keys, string $owner, int $ttlMs): ?int
+    {
+        try {
+            $r = Scripts::run($this->conn, 'extend', array_merge([$this->activeKey], $keys), [$owner, (string) $ttlMs]);
+            if (!self::intList($r, 3) || $r[0] < -1 || $r[0] > 1) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to extend');
+            }
+        } catch (\SlotLockException $e) {
+            throw $this->events->failed($keys, $e);
+        }
+        [$code, $fence] = $r;
+        Stats::$c[$code === 1 ? 'extended' : 'lost']++;
+        $this->events->emit($code === 1 ? 'extended' : 'lost', $keys, $code === 1 ? $fence : -1,
+            $code === 1 ? $ttlMs : -1, $code === -1 ? 'slot_locked' : ($code === 0 ? 'expired' : null));
+        return $code === 1 ? $fence : null;
+    }
+
+    /** [locked, ttl_ms (-1: none), booked] of the keys, held by anyone. */
+    public function status(array $keys): array
+    {
+        try {
+            $r = Scripts::run($this->conn, 'status', $keys, []);
+            if (!self::intList($r, 3)) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to status');
+            }
+        } catch (\SlotLockException $e) {
+            throw $this->events->failed($keys, $e);
+        }
+        return $r;
+    }
+
+    /** Number of slot keys held right now. */
+    public function count(): int
+    {
+        try {
+            $n = Scripts::run($this->conn, 'count', [$this->activeKey], []);
+            if (!is_int($n)) {
+                throw Status::error(Status::PROTOCOL, 'unexpected reply to script');
+            }
+        } catch (\SlotLockException $e) {
+            throw $this->events->failed(null, $e);
+        }
+        return $n;
+    }
+
+    private static function intList(mixed $r, int $n): bool
+    {
+        if (!is_array($r) || count($r) !== $n) {
+            return false;
+        }
+        for ($i = 0; $i < $n; $i++) {
+            if (!array_key_exists($i, $r) || !is_int($r[$i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
