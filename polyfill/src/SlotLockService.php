@@ -42,7 +42,7 @@ final class SlotLockService
         $this->args = new Args($o['prefix'], $o['ttl'], $o['bucket'], $o['tz']);
         $this->conn = new Connection($o['ep'], $o['persistent']);
         $this->events = new Events();
-        $this->locks = new Locks($this->conn, $this->events, $o['prefix']);
+        $this->locks = new Locks($this->conn, $this->events, $o['prefix'], $o['fencing']);
         $this->prefix = $o['prefix'];
         $this->ttl = $o['ttl'];
         $this->bookedTtl = $o['booked_ttl'];
@@ -275,11 +275,11 @@ final class SlotLockService
             $reportCandidate ? $res[0] : null);
     }
 
-    /** A SlotLock; expiresAt is now + ttl, in key_timezone. */
+    /** A SlotLock; expiresAt is now + ttl, in key_timezone; fence 0 (fencing off) is a null fence. */
     private function makeLock(array $keys, string $owner, int $fence, int $ttlMs, ?int $candidate): SlotLock
     {
         static $make = null;
-        $make ??= Closure::bind(static function (array $keys, string $owner, int $fence, DateTimeImmutable $at,
+        $make ??= Closure::bind(static function (array $keys, string $owner, ?int $fence, DateTimeImmutable $at,
                                                  ?int $candidate): SlotLock {
             $l = new SlotLock();
             $l->key = implode(',', $keys);
@@ -295,7 +295,7 @@ final class SlotLockService
         $ms = (int) $sec * 1000 + intdiv((int) round((float) $usec * 1e6), 1000) + $ttlMs;
         $at = DateTimeImmutable::createFromFormat('U.u', sprintf('%d.%06d', intdiv($ms, 1000), ($ms % 1000) * 1000))
             ->setTimezone($this->args->timezone());
-        return $make($keys, $owner, $fence, $at, $candidate);
+        return $make($keys, $owner, $fence > 0 ? $fence : null, $at, $candidate);
     }
 
     /** @internal AvailabilityWithLock's way in (it binds a closure to this class). */

@@ -74,8 +74,10 @@ final class Connection
     }
 
     /**
-     * Runs $fn(Redis) on this object's connection, opened when there is none; $fn returns
-     * phpredis' answer, false for an error reply. Error replies become a SlotLockException,
+     * Runs $fn(Redis, link) on this object's connection, opened when there is none; $fn returns
+     * phpredis' answer, false for an error reply (phpredis' false for a nil reply must become
+     * something else, null say). $fn may keep what it learns about the server in $link->caps,
+     * which lives as long as the connection. Error replies become a SlotLockException,
      * I/O failures a SlotLockConnectionException or SlotLockTimeoutException after which the
      * connection is closed; once, a reused connection found dead is reopened and $fn rerun
      * (never after a timeout: the server may be alive but slow, and the caller's time is spent).
@@ -103,7 +105,7 @@ final class Connection
         $t0 = microtime(true);
         try {
             $redis->clearLastError();
-            $r = $fn($redis);
+            $r = $fn($redis, $link);
             $err = $r === false ? $redis->getLastError() : null;
         } catch (RedisException $e) {
             /* phpredis throws for some error replies too (OOM, BUSY, NOAUTH...): those leave the last error set */
@@ -208,7 +210,7 @@ final class Connection
             throw Status::error(Status::CONNECT, sprintf('cannot connect to Redis at %s: %s', $where, $why));
         }
         Stats::$c['connects']++;
-        $link = (object) ['redis' => $redis, 'pid' => getmypid(), 'uses' => 0];
+        $link = (object) ['redis' => $redis, 'pid' => getmypid(), 'uses' => 0, 'caps' => []];
         try {
             $redis->setOption(Redis::OPT_READ_TIMEOUT, $t);
             /* no silent reconnect inside phpredis: a dropped connection is this class's to redo */

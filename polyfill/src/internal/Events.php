@@ -21,7 +21,7 @@ final class Events
             return;
         }
         $ev = ['event' => $event, 'key' => ($keys !== null && $keys !== []) ? implode(',', $keys) : null];
-        if ($fence >= 0) {
+        if ($fence > 0) {                           /* 0: no fence (fencing off) */
             $ev['fence'] = $fence;
         }
         if ($ttlMs >= 0) {

@@ -1,9 +1,11 @@
 <?php
 
 /*
- * slotlock polyfill, twin of src/sl_lock.c: the lock operations (acquire over candidates,
- * commit, release, extend, validate, status, count) on checked keys, each one script round
- * trip; their replies checked, counted and told to the listener.
+ * slotlock polyfill, twin of src/sl_lock.c: the lock operations of wire format 2
+ * (docs/WIRE.md) on checked keys: acquire over candidates (one native SET NX PX GET for one
+ * key without fencing, else the acquire script), commit, release (DELIFEQ / DELEX / the
+ * smallest compare-and-delete script for one key without fencing), extend, validate, status,
+ * and the SCAN count of live locks; their replies checked, counted and told to the listener.
  */
 
 namespace SlotLock\Polyfill;
@@ -23,13 +25,17 @@ final class Locks
     public const BLOCKED_BOOKED = 2;
     public const BLOCKED_BOOKED_SELF = 3;
 
-    private string $fenceKey;
-    private string $activeKey;
+    /** Keys one SCAN asks for. */
+    private const SCAN_COUNT = 1000;
 
-    public function __construct(private Connection $conn, private Events $events, string $prefix)
+    private string $fenceKey;
+    private string $pattern;
+
+    public function __construct(private Connection $conn, private Events $events, string $prefix,
+                                private bool $fencing)
     {
-        $this->fenceKey = $prefix . ':fence';
-        $this->activeKey = $prefix . ':active';
+        $this->fenceKey = $prefix . '#fence';
+        $this->pattern = $prefix . ':c*:[sr]*';
     }
 
     public static function ownerCheck(string $owner): void
@@ -75,18 +81,21 @@ final class Locks
      */
     public function acquire(array $keys, array $groups, string $owner, int $ttlMs): array
     {
-        $args = [$owner, (string) $ttlMs];
-        foreach ($groups as $n) {
-            $args[] = (string) $n;
-        }
         try {
-            $r = Scripts::run($this->conn, 'acquire', array_merge([$this->fenceKey, $this->activeKey], $keys), $args);
+            $r = (!$this->fencing && count($keys) === 1) ? $this->setNx($keys[0], $owner, $ttlMs) : null;
+            if ($r === null) {
+                $args = [$owner, (string) $ttlMs, $this->fencing ? '1' : '0'];
+                foreach ($groups as $n) {
+                    $args[] = (string) $n;
+                }
+                $r = Scripts::run($this->conn, 'acquire', array_merge([$this->fenceKey], $keys), $args);
+            }
             if (!is_array($r) || count($r) !== 6 || !self::intList(array_slice($r, 0, 5), 5)
                 || !is_string($r[5]) || strlen($r[5]) > self::BOOKING_ID_MAX) {
                 throw Status::error(Status::PROTOCOL, 'unexpected reply to acquire');
             }
             [$cand, $fence, $ttl, $fresh, $why, $booking] = $r;
-            if ($cand < 0 || $cand > count($groups) || ($cand > 0 && $fence < 1) || $why < 0
+            if ($cand < 0 || $cand > count($groups) || $fence < 0 || $why < 0
                 || $why > self::BLOCKED_BOOKED_SELF || ($cand > 0 && $why !== 0)) {
                 throw Status::error(Status::PROTOCOL, 'unexpected reply to acquire');
             }
@@ -105,14 +114,46 @@ final class Locks
         return $res;
     }
 
+    /**
+     * The hot path: SET key h:0:owner NX PX ttl GET. The acquire reply when it set the key;
+     * null when the acquire script must decide (the key is taken, by the caller itself maybe,
+     * or booked, or not a format-2 value: WRONGTYPE; or the server cannot combine NX and GET).
+     */
+    private function setNx(string $key, string $owner, int $ttlMs): ?array
+    {
+        $got = $this->conn->command(static function (\Redis $redis, object $link) use ($key, $owner, $ttlMs) {
+            if (isset($link->caps['no_set_get'])) {
+                return 'script';
+            }
+            Stats::$c['commands']++;
+            if ($redis->rawCommand('SET', $key, 'h:0:' . $owner, 'NX', 'PX', $ttlMs, 'GET') !== false) {
+                return 'taken';
+            }
+            $err = $redis->getLastError();
+            if ($err === null) {
+                return 'set';                       /* nil: the key was free and is ours */
+            }
+            if (str_starts_with($err, 'WRONGTYPE')) {
+                return 'taken';
+            }
+            if (str_starts_with($err, 'ERR syntax error')) {
+                /* Redis < 7.0: remember it for this connection */
+                $link->caps['no_set_get'] = true;
+                return 'script';
+            }
+            return false;
+        });
+        return $got === 'set' ? [1, 0, $ttlMs, 1, 0, ''] : null;
+    }
+
     /** Turns $owner's hold of every key into a booked marker living $ttl seconds; false when another owner holds one. */
     public function commit(array $keys, string $owner, ?string $bookingId, int $ttl): bool
     {
         $ttlMs = $ttl * 1000;
         try {
-            $r = Scripts::run($this->conn, 'commit', array_merge([$this->fenceKey, $this->activeKey], $keys),
-                [$owner, (string) $ttlMs, $bookingId ?? '']);
-            if (!self::intList($r, 2) || ($r[0] !== 1 && $r[0] !== -1)) {
+            $r = Scripts::run($this->conn, 'commit', array_merge([$this->fenceKey], $keys),
+                [$owner, (string) $ttlMs, $bookingId ?? '', $this->fencing ? '1' : '0']);
+            if (!self::intList($r, 2) || ($r[0] !== 1 && $r[0] !== -1) || $r[1] < 0) {
                 throw Status::error(Status::PROTOCOL, 'unexpected reply to commit');
             }
         } catch (\SlotLockException $e) {
@@ -129,8 +170,10 @@ final class Locks
     public function release(array $keys, string $owner): int
     {
         try {
-            $n = Scripts::run($this->conn, 'release', array_merge([$this->activeKey], $keys), [$owner]);
-            if (!is_int($n)) {
+            $n = (!$this->fencing && count($keys) === 1)
+                ? $this->delIfEq($keys[0], 'h:0:' . $owner)
+                : Scripts::run($this->conn, 'release', $keys, [$owner]);
+            if (!is_int($n) || $n < 0 || $n > count($keys)) {
                 throw Status::error(Status::PROTOCOL, 'unexpected reply to script');
             }
         } catch (\SlotLockException $e) {
@@ -141,6 +184,40 @@ final class Locks
             $this->events->emit('released', $keys, -1, -1, null);
         }
         return $n;
+    }
+
+    /**
+     * Deletes $key when its value is $hold: DELIFEQ, DELEX IFEQ or the release1 script, the
+     * first the server has (asked once per connection). 1 deleted, 0 not (WRONGTYPE included).
+     */
+    private function delIfEq(string $key, string $hold): mixed
+    {
+        return $this->conn->command(static function (\Redis $redis, object $link) use ($key, $hold) {
+            $how = $link->caps['del'] ??= self::delCommand($redis);
+            if ($how === 'script') {
+                $n = Scripts::evalOn($redis, 'release1', [$key, $hold], 1);
+            } else {
+                Stats::$c['commands']++;
+                $n = $how === 'DELIFEQ' ? $redis->rawCommand('DELIFEQ', $key, $hold)
+                    : $redis->rawCommand('DELEX', $key, 'IFEQ', $hold);
+            }
+            if ($n === false && str_contains((string) $redis->getLastError(), 'WRONGTYPE')) {
+                return 0;                           /* a format-1 hash: not ours */
+            }
+            return $n;
+        });
+    }
+
+    /** DELIFEQ, DELEX or 'script': what COMMAND INFO says the server has (script when it will not say). */
+    private static function delCommand(\Redis $redis): string
+    {
+        Stats::$c['commands']++;
+        $c = $redis->rawCommand('COMMAND', 'INFO', 'DELIFEQ', 'DELEX');
+        if (!is_array($c) || count($c) !== 2) {
+            $redis->clearLastError();               /* COMMAND unknown or refused by ACL */
+            return 'script';
+        }
+        return is_array($c[0]) ? 'DELIFEQ' : (is_array($c[1]) ? 'DELEX' : 'script');
     }
 
     /** True when $owner holds every key (not booked). */
@@ -164,8 +241,8 @@ final class Locks
     public function extend(array $keys, string $owner, int $ttlMs): ?int
     {
         try {
-            $r = Scripts::run($this->conn, 'extend', array_merge([$this->activeKey], $keys), [$owner, (string) $ttlMs]);
-            if (!self::intList($r, 3) || $r[0] < -1 || $r[0] > 1) {
+            $r = Scripts::run($this->conn, 'extend', $keys, [$owner, (string) $ttlMs]);
+            if (!self::intList($r, 3) || $r[0] < -1 || $r[0] > 1 || $r[1] < 0) {
                 throw Status::error(Status::PROTOCOL, 'unexpected reply to extend');
             }
         } catch (\SlotLockException $e) {
@@ -192,14 +269,28 @@ final class Locks
         return $r;
     }
 
-    /** Number of slot keys held right now. */
+    /**
+     * Number of slot and bucket keys held right now: SCAN over the slot pattern, nothing kept
+     * on the hot path. Exact on a quiet keyspace; SCAN may return a key twice while Redis
+     * resizes its table, so it can over-count by a few under heavy churn.
+     */
     public function count(): int
     {
+        $pattern = $this->pattern;
         try {
-            $n = Scripts::run($this->conn, 'count', [$this->activeKey], []);
-            if (!is_int($n)) {
-                throw Status::error(Status::PROTOCOL, 'unexpected reply to script');
-            }
+            $n = 0;
+            $cursor = '0';
+            do {
+                $r = $this->conn->command(static function (\Redis $redis) use ($cursor, $pattern) {
+                    Stats::$c['commands']++;
+                    return $redis->rawCommand('SCAN', $cursor, 'MATCH', $pattern, 'COUNT', self::SCAN_COUNT);
+                });
+                if (!is_array($r) || count($r) !== 2 || !is_string($r[0]) || !ctype_digit($r[0]) || !is_array($r[1])) {
+                    throw Status::error(Status::PROTOCOL, 'unexpected reply to SCAN');
+                }
+                $n += count($r[1]);
+                $cursor = $r[0];
+            } while ($cursor !== '0');
         } catch (\SlotLockException $e) {
             throw $this->events->failed(null, $e);
         }

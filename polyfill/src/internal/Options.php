@@ -16,7 +16,7 @@ final class Options
 {
     /**
      * The options of one service: ep (Dsn endpoint, password included), prefix, ttl,
-     * booked_ttl, bucket, persistent, tz.
+     * booked_ttl, bucket, persistent, tz, fencing.
      */
     public static function read(#[\SensitiveParameter] array|string|null $options): array
     {
@@ -54,6 +54,7 @@ final class Options
             'bucket' => $bucket,
             'persistent' => $p === null ? true : self::iniBool($p),
             'tz' => ($tz !== null && $tz !== '') ? $tz : 'UTC',
+            'fencing' => false,
         ];
         $o['ep']['timeout'] = $timeout;
         $o['ep']['host'] = Dsn::DEFAULT_HOST;
@@ -200,6 +201,12 @@ final class Options
                         throw self::optionTypeError($name, 'bool', $value);
                     }
                     $o['persistent'] = $value;
+                    break;
+                case 'fencing':
+                    if (!is_bool($value)) {
+                        throw self::optionTypeError($name, 'bool', $value);
+                    }
+                    $o['fencing'] = $value;
                     break;
                 case 'key_timezone':
                     if (!is_string($value)) {
