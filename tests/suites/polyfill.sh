@@ -2,7 +2,9 @@
 # tests/suites/polyfill.sh: the shared phpt suite (tests/*.phpt) against the PHP polyfill
 # (polyfill/, no slotlock.so), then tests/polyfill/differential.php (the same calls through
 # both give the same results and messages) and the rolling-deploy test tests/polyfill/mixed.php
-# (the extension and the polyfill contending for the same slots on one Redis).
+# (the extension and the polyfill contending for the same slots on one Redis), and the rolling
+# upgrade from wire format 1 tests/upgrade/polyfill.php (the 0.1.x polyfill of tests/upgrade/format1
+# next to today's polyfill, and the extension when it is built).
 #
 # Environment: SLOTLOCK_TEST_HOST/PORT/SOCKET (a throw-away redis-server is started when
 # SLOTLOCK_TEST_PORT is unset), SLOTLOCK_EXT_SO (default modules/slotlock.so; without it the
@@ -102,6 +104,11 @@ fi
 
 # ---- 3. extension and polyfill: same answers, and side by side on one Redis ----------------
 so=${SLOTLOCK_EXT_SO:-$ROOT/modules/slotlock.so}
+# the rolling upgrade from format 1: the 0.1.x polyfill next to today's (and the extension)
+if ! SLOTLOCK_EXT_SO=$([[ -f "$so" ]] && echo "$so") PHP=$PHP "$PHP" tests/upgrade/polyfill.php; then
+    say "FAIL: tests/upgrade/polyfill.php"
+    failed=1
+fi
 if [[ -f "$so" ]]; then
     for t in differential mixed; do
         if ! SLOTLOCK_EXT_SO=$so PHP=$PHP "$PHP" "tests/polyfill/$t.php"; then
