@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/suites/polyfill.sh: the shared phpt suite (tests/*.phpt) against the PHP polyfill
-# (polyfill/, no slotlock.so), then tests/polyfill/differential.php (the same calls through
+# (polyfill/, no slotlock.so), tests/polyfill/native_paths.php (what the polyfill sends to servers
+# with DELIFEQ, DELEX or no SET NX GET, faked), then tests/polyfill/differential.php (the same calls through
 # both give the same results and messages) and the rolling-deploy test tests/polyfill/mixed.php
 # (the extension and the polyfill contending for the same slots on one Redis), and the rolling
 # upgrade from wire format 1 tests/upgrade/polyfill.php (the 0.1.x polyfill of tests/upgrade/format1
@@ -39,6 +40,12 @@ failed=0
 # ---- 1. the scripts are the extension's, byte for byte -------------------------------------
 if ! "$PHP" tests/polyfill/check_scripts.php; then
     say "FAIL: the polyfill's Lua scripts differ from src/sl_scripts.c"
+    failed=1
+fi
+
+# the one-key native paths against fake servers (Valkey 9, Redis 8.4, Redis 6.2, ACL-refused COMMAND)
+if ! "$PHP" tests/polyfill/native_paths.php; then
+    say "FAIL: tests/polyfill/native_paths.php"
     failed=1
 fi
 

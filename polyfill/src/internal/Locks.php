@@ -212,7 +212,14 @@ final class Locks
     private static function delCommand(\Redis $redis): string
     {
         Stats::$c['commands']++;
-        $c = $redis->rawCommand('COMMAND', 'INFO', 'DELIFEQ', 'DELEX');
+        try {
+            $c = $redis->rawCommand('COMMAND', 'INFO', 'DELIFEQ', 'DELEX');
+        } catch (\RedisException $e) {
+            if ($redis->getLastError() === null) {
+                throw $e;                           /* I/O: the caller's to handle */
+            }
+            $c = false;                             /* phpredis throws for NOPERM */
+        }
         if (!is_array($c) || count($c) !== 2) {
             $redis->clearLastError();               /* COMMAND unknown or refused by ACL */
             return 'script';
