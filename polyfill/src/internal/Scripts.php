@@ -12,20 +12,23 @@ namespace SlotLock\Polyfill;
 /** @internal */
 final class Scripts
 {
-    /** name => body */
+    /** The parser of slot values every script that reads owners starts with (docs/WIRE.md, "Slot values"). */
+    private const WHO =
+        "local function who(v)\n" .
+        "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n" .
+        "  if not p then return nil end\n" .
+        "  local f = tonumber(string.sub(v, 3, p - 1))\n" .
+        "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n" .
+        "  if k ~= 'b:' then return nil end\n" .
+        "  local q = string.find(v, ':', p + 1, true)\n" .
+        "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n" .
+        "  if not n then return nil end\n" .
+        "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n" .
+        "end\n";
+
+    /** name => body: each block of docs/WIRE.md, "Commands", with WHO spliced in where it says so. */
     public const SCRIPTS = [
-        'acquire' =>
-            "local function who(v)\n" .
-            "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n" .
-            "  if not p then return nil end\n" .
-            "  local f = tonumber(string.sub(v, 3, p - 1))\n" .
-            "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n" .
-            "  if k ~= 'b:' then return nil end\n" .
-            "  local q = string.find(v, ':', p + 1, true)\n" .
-            "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n" .
-            "  if not n then return nil end\n" .
-            "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n" .
-            "end\n" .
+        'acquire' => self::WHO .
             "local owner, ttl, fencing = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'\n" .
             "local first, wait, why, booking, blockers = 2, -1, 0, '', {}\n" .
             "for g = 4, #ARGV do\n" .
@@ -75,18 +78,7 @@ final class Scripts
         'release1' =>
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n" .
             "return 0\n",
-        'release' =>
-            "local function who(v)\n" .
-            "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n" .
-            "  if not p then return nil end\n" .
-            "  local f = tonumber(string.sub(v, 3, p - 1))\n" .
-            "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n" .
-            "  if k ~= 'b:' then return nil end\n" .
-            "  local q = string.find(v, ':', p + 1, true)\n" .
-            "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n" .
-            "  if not n then return nil end\n" .
-            "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n" .
-            "end\n" .
+        'release' => self::WHO .
             "local n = 0\n" .
             "for i = 1, #KEYS do\n" .
             "  local v = redis.pcall('GET', KEYS[i])\n" .
@@ -98,18 +90,7 @@ final class Scripts
             "  end\n" .
             "end\n" .
             "return n\n",
-        'extend' =>
-            "local function who(v)\n" .
-            "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n" .
-            "  if not p then return nil end\n" .
-            "  local f = tonumber(string.sub(v, 3, p - 1))\n" .
-            "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n" .
-            "  if k ~= 'b:' then return nil end\n" .
-            "  local q = string.find(v, ':', p + 1, true)\n" .
-            "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n" .
-            "  if not n then return nil end\n" .
-            "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n" .
-            "end\n" .
+        'extend' => self::WHO .
             "local fence = false\n" .
             "for i = 1, #KEYS do\n" .
             "  local v = redis.pcall('GET', KEYS[i])\n" .
@@ -126,18 +107,7 @@ final class Scripts
             "  redis.call('PEXPIRE', KEYS[i], ARGV[2])\n" .
             "end\n" .
             "return {1, fence, tonumber(ARGV[2])}\n",
-        'validate' =>
-            "local function who(v)\n" .
-            "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n" .
-            "  if not p then return nil end\n" .
-            "  local f = tonumber(string.sub(v, 3, p - 1))\n" .
-            "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n" .
-            "  if k ~= 'b:' then return nil end\n" .
-            "  local q = string.find(v, ':', p + 1, true)\n" .
-            "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n" .
-            "  if not n then return nil end\n" .
-            "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n" .
-            "end\n" .
+        'validate' => self::WHO .
             "for i = 1, #KEYS do\n" .
             "  local v = redis.pcall('GET', KEYS[i])\n" .
             "  if type(v) == 'table' then\n" .
@@ -165,18 +135,7 @@ final class Scripts
             "  end\n" .
             "end\n" .
             "return {locked, ttl, booked}\n",
-        'commit' =>
-            "local function who(v)\n" .
-            "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n" .
-            "  if not p then return nil end\n" .
-            "  local f = tonumber(string.sub(v, 3, p - 1))\n" .
-            "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n" .
-            "  if k ~= 'b:' then return nil end\n" .
-            "  local q = string.find(v, ':', p + 1, true)\n" .
-            "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n" .
-            "  if not n then return nil end\n" .
-            "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n" .
-            "end\n" .
+        'commit' => self::WHO .
             "local owner, ttl, id, fencing = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4] == '1'\n" .
             "local fence, keep = false, {}\n" .
             "for i = 2, #KEYS do\n" .
