@@ -197,16 +197,11 @@ final class Options
                     $o['bucket'] = self::optionInt($name, $value, 1, 1440);
                     break;
                 case 'persistent':
-                    if (!is_bool($value)) {
-                        throw self::optionTypeError($name, 'bool', $value);
-                    }
-                    $o['persistent'] = $value;
-                    break;
                 case 'fencing':
                     if (!is_bool($value)) {
                         throw self::optionTypeError($name, 'bool', $value);
                     }
-                    $o['fencing'] = $value;
+                    $o[$name] = $value;
                     break;
                 case 'key_timezone':
                     if (!is_string($value)) {
