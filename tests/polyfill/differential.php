@@ -365,9 +365,34 @@ function run_cases(string $side): void
     $case('wrong db', fn () => (new SlotLockService($base + ['database' => 100000]))->activeLocks());
     $case('unneeded password', fn () => (new SlotLockService($base + ['password' => 'x', 'persistent' => false]))->activeLocks());
 
-    /* clean up */
+    /* ---- an ACL user with the README's command list, limited to ~PFX:* (no access to PFX#fence) ---- */
     $r = new Redis();
     $r->connect($host, $port);
+    $aclUser = 'sltest_diff_acl';
+    $aclPw = bin2hex(random_bytes(8));
+    $r->rawCommand('ACL', 'SETUSER', $aclUser, 'reset', 'on', ">$aclPw", "~$prefix:*", 'resetchannels', '-@all', '+set', '+get',
+        '+del', '+pexpire', '+pttl', '+incr', '+evalsha', '+eval', '+scan', '+select', '+command|info');
+    foreach ([false, true] as $persistent) {
+        $acl = new SlotLockService($base + ['username' => $aclUser, 'password' => $aclPw, 'persistent' => $persistent,
+            'ttl' => 60]);
+        $p = $persistent ? 'acl persistent' : 'acl';
+        $case("$p acquire", fn () => $acl->acquire(2, 1, '2030-11-24 14:00', "o-$p"));
+        $case("$p acquire taken", fn () => $acl->acquire(2, 1, '2030-11-24 14:00', 'thief'));
+        $case("$p reacquire", fn () => $acl->acquire(2, 1, '2030-11-24 14:00', "o-$p"));
+        $case("$p validate extend status", fn () => [$acl->validate("$prefix:c2:s1:t203011241400", "o-$p"),
+            $acl->extend("$prefix:c2:s1:t203011241400", "o-$p"), $acl->status("$prefix:c2:s1:t203011241400")]);
+        $case("$p release", fn () => $acl->release("$prefix:c2:s1:t203011241400", "o-$p"));
+        $case("$p compound commit", function () use ($acl, $p) {
+            $l = $acl->acquireSegments(2, [[2, '2030-11-24 14:00'], [3, '2030-11-24 14:30']], "o-$p");
+            return [$l, $acl->commit($l, "o-$p", 'b'), $acl->release($l, "o-$p"), $acl->activeLocks()];
+        });
+        $case("$p fenced acquire", fn () => (new SlotLockService($base + ['username' => $aclUser,
+            'password' => $aclPw, 'persistent' => $persistent, 'fencing' => true]))->acquire(2, 4, '2030-11-24 14:00', 'o'));
+        $r->del("$prefix:c2:s2:t203011241400", "$prefix:c2:s3:t203011241430");
+    }
+    $r->rawCommand('ACL', 'DELUSER', $aclUser);
+
+    /* clean up */
     foreach ([0] as $db) {
         $it = null;
         $r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);

@@ -29,9 +29,9 @@ $set = ['SET', $key, "h:0:$owner", 'NX', 'PX', '60000', 'GET'];
 $expect = [
     'valkey9' => [$set, $probe, ['DELIFEQ', $key, "h:0:$owner"], $set, ['DELIFEQ', $key, "h:0:$owner"]],
     'redis84' => [$set, $probe, ['DELEX', $key, 'IFEQ', "h:0:$owner"], $set, ['DELEX', $key, 'IFEQ', "h:0:$owner"]],
-    'redis62' => [$set, ['EVALSHA', 'acquire', '2', 'pfx#fence', $key, $owner, '60000', '0', '1'], $probe,
+    'redis62' => [$set, ['EVALSHA', 'acquire', '2', $key, $key, $owner, '60000', '0', '1'], $probe,
                   ['EVALSHA', 'release1', '1', $key, "h:0:$owner"],
-                  ['EVALSHA', 'acquire', '2', 'pfx#fence', $key, $owner, '60000', '0', '1'],
+                  ['EVALSHA', 'acquire', '2', $key, $key, $owner, '60000', '0', '1'],
                   ['EVALSHA', 'release1', '1', $key, "h:0:$owner"]],
     'noperm' => [$set, $probe, ['EVALSHA', 'release1', '1', $key, "h:0:$owner"], $set,
                  ['EVALSHA', 'release1', '1', $key, "h:0:$owner"]],
@@ -97,7 +97,7 @@ function serve(string $path, string $mode): void
             },
             $name === 'SET' => $mode === 'redis62' ? "-ERR syntax error\r\n" : $nil,
             $name === 'DELIFEQ', $name === 'DELEX' => ":1\r\n",
-            $name === 'EVALSHA' && $cmd[3] === 'pfx#fence' => "*6\r\n:1\r\n:0\r\n:60000\r\n:1\r\n:0\r\n\$0\r\n\r\n",
+            $name === 'EVALSHA' && $cmd[2] === '2' => "*6\r\n:1\r\n:0\r\n:60000\r\n:1\r\n:0\r\n\$0\r\n\r\n",
             $name === 'EVALSHA' => ":1\r\n",
             default => "+OK\r\n",
         };

@@ -123,14 +123,22 @@ final class Connection
         }
         $link->uses++;
         if ($r === false) {
-            $err = $this->scrub(trim($err));
-            /* Refused credentials or permissions are the connection's fault, not the command's. */
-            if (str_starts_with($err, 'NOAUTH') || str_starts_with($err, 'WRONGPASS') || str_starts_with($err, 'NOPERM')) {
-                throw Status::error(Status::AUTH, sprintf('Redis error: %.200s', $err));
-            }
-            throw Status::error(Status::REPLY, sprintf('Redis error: %.200s', $err));
+            throw $this->replyError($err);
         }
         return $r;
+    }
+
+    /**
+     * An error reply as the extension says it: Redis' text first, the node last. Refused
+     * credentials or permissions (inside a script too) are the connection's fault, not the command's.
+     */
+    private function replyError(string $err): \SlotLockException
+    {
+        $err = $this->scrub(trim($err));
+        $auth = str_starts_with($err, 'NOAUTH') || str_starts_with($err, 'WRONGPASS') || str_starts_with($err, 'NOPERM')
+            || str_contains($err, 'NOPERM ') || str_contains($err, "can't run this command");
+        return Status::error($auth ? Status::AUTH : Status::REPLY,
+            sprintf('Redis error: %.140s (from %s)', $err, $this->describe()));
     }
 
     private function current(): ?object
@@ -260,11 +268,11 @@ final class Connection
             throw $this->ioError('no reply', $t0);
         }
         if ($ok === false && !$optional) {
-            $err = $this->scrub(trim($err));
-            if ($what === 'database' && $this->ep['database'] === 0 && str_starts_with($err, 'NOAUTH')) {
+            if ($what === 'database' && $this->ep['database'] === 0 && str_starts_with(trim($err), 'NOAUTH')) {
                 /* the SELECT 0 only the polyfill sends: say it as the extension says the NOAUTH of its command */
-                throw Status::error(Status::AUTH, sprintf('Redis error: %.200s', $err));
+                throw $this->replyError($err);
             }
+            $err = $this->scrub(trim($err));
             throw Status::error(Status::AUTH, sprintf('Redis at %s refused the %s: %.120s', $this->describe(),
                 $what, $err));
         }

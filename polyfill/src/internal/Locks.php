@@ -38,6 +38,16 @@ final class Locks
         $this->pattern = $prefix . ':c*:[sr]*';
     }
 
+    /**
+     * KEYS[1] of the acquire and commit scripts: the fence counter with fencing; without it the
+     * first slot key stands in (docs/WIRE.md), so an ACL user limited to `~<prefix>:*` needs no
+     * access to the counter.
+     */
+    private function counterKey(array $keys): string
+    {
+        return $this->fencing ? $this->fenceKey : $keys[0];
+    }
+
     public static function ownerCheck(string $owner): void
     {
         $len = strlen($owner);
@@ -88,7 +98,7 @@ final class Locks
                 foreach ($groups as $n) {
                     $args[] = (string) $n;
                 }
-                $r = Scripts::run($this->conn, 'acquire', array_merge([$this->fenceKey], $keys), $args);
+                $r = Scripts::run($this->conn, 'acquire', array_merge([$this->counterKey($keys)], $keys), $args);
             }
             if (!is_array($r) || count($r) !== 6 || !self::intList(array_slice($r, 0, 5), 5)
                 || !is_string($r[5]) || strlen($r[5]) > self::BOOKING_ID_MAX) {
@@ -151,7 +161,7 @@ final class Locks
     {
         $ttlMs = $ttl * 1000;
         try {
-            $r = Scripts::run($this->conn, 'commit', array_merge([$this->fenceKey], $keys),
+            $r = Scripts::run($this->conn, 'commit', array_merge([$this->counterKey($keys)], $keys),
                 [$owner, (string) $ttlMs, $bookingId ?? '', $this->fencing ? '1' : '0']);
             if (!self::intList($r, 2) || ($r[0] !== 1 && $r[0] !== -1) || $r[1] < 0) {
                 throw Status::error(Status::PROTOCOL, 'unexpected reply to commit');
