@@ -37,9 +37,9 @@ export SLOTLOCK_TEST_HOST=${SLOTLOCK_TEST_HOST:-127.0.0.1} SLOTLOCK_TEST_PORT SL
 
 failed=0
 
-# ---- 1. the scripts are the extension's, byte for byte -------------------------------------
+# ---- 1. the scripts are the wire format's and the extension's, byte for byte -------------
 if ! "$PHP" tests/polyfill/check_scripts.php; then
-    say "FAIL: the polyfill's Lua scripts differ from src/sl_scripts.c"
+    say "FAIL: the polyfill's Lua scripts differ from docs/WIRE.md or src/sl_scripts.c"
     failed=1
 fi
 
