@@ -13,7 +13,8 @@ final class SlotLock
     public readonly string $key;
     public readonly array $keys;
     public readonly string $owner;
-    public readonly int $fence;
+    /** The fencing token; null when the service runs without fencing (option fencing). */
+    public readonly ?int $fence;
     public readonly DateTimeImmutable $expiresAt;
     public readonly ?int $candidate;
 

@@ -1,72 +1,101 @@
 <?php
 /*
- * Compares the Lua scripts the polyfill carries (SlotLockService::SCRIPTS) with
- * src/sl_scripts.c, byte for byte: the same text gives the same SHA1, so EVALSHA finds a
- * script the other side loaded.
+ * The polyfill's Lua scripts (SlotLock\Polyfill\Scripts::SCRIPTS) are the wire format's, byte for
+ * byte, so their SHA1 digests are the same and EVALSHA finds a script the other side loaded.
+ * Compared with two sources:
+ *   - docs/WIRE.md: each ```lua block of "Commands" assembled as the document says (the line
+ *     `local function who(v) ... end` replaced by the `who` block of "Slot values"), and the
+ *     SHA-1 / byte table there;
+ *   - src/sl_scripts.c: each `static const char <name>_lua[]`, its string literals joined, with
+ *     string macros (#define NAME "..." ...) expanded.
  *
- *   php tests/polyfill/check_scripts.php           compare; exit 1 on any difference
- *   php tests/polyfill/check_scripts.php --write   rewrite the SCRIPTS block of
- *                                                  polyfill/src/SlotLockService.php from the C
+ *   php tests/polyfill/check_scripts.php [path/to/sl_scripts.c]      exit 1 on any difference
  */
 $root = dirname(__DIR__, 2);
-$src = file_get_contents("$root/src/sl_scripts.c");
-preg_match_all('/static const char (\w+)_lua\[\] =\n((?:[ \t]+".*"\n?)+);/', $src, $m, PREG_SET_ORDER);
+$bad = 0;
+$fail = function (string $msg) use (&$bad): void {
+    fwrite(STDERR, "check_scripts: $msg\n");
+    $bad++;
+};
+
+/* ---- docs/WIRE.md ---- */
+$wire = (string) file_get_contents("$root/docs/WIRE.md");
+preg_match_all('/^```lua\n(.*?)^```$/ms', $wire, $blocks);
+$who = null;
+$doc = [];
+foreach ($blocks[1] as $text) {
+    if (str_starts_with($text, 'local function who(v)') && $who === null) {
+        $who = $text;
+        continue;
+    }
+    /* the heading above the block names the script: "### release" ... "**release1** script" */
+    $at = strpos($wire, "```lua\n$text");
+    $before = substr($wire, 0, $at);
+    $name = preg_match_all('/\*\*(\w+)\*\* script|^### (\w+)/m', $before, $h, PREG_SET_ORDER)
+        ? (end($h)[1] !== '' ? end($h)[1] : end($h)[2]) : null;
+    $doc[$name] = preg_replace('/^local function who\(v\) \.\.\. end.*\n/m', $who ?? '', $text);
+}
+preg_match_all('/^\| (\w+) \| `([0-9a-f]{40})` \| (\d+) \|$/m', $wire, $rows, PREG_SET_ORDER);
+$table = [];
+foreach ($rows as [, $name, $sha, $len]) {
+    $table[$name] = [$sha, (int) $len];
+}
+
+/* ---- src/sl_scripts.c ---- */
+$cfile = $argv[1] ?? "$root/src/sl_scripts.c";
+$src = (string) file_get_contents($cfile);
+$lits = fn (string $s) => preg_match_all('/"((?:[^"\\\\]|\\\\.)*)"/', $s, $m) ? implode('', array_map('stripcslashes', $m[1])) : '';
+$macros = [];
+preg_match_all('/^#define (\w+)((?:[ \t]*\\\\?\n?[ \t]*"(?:[^"\\\\]|\\\\.)*")+)[ \t]*$/m', $src, $defs, PREG_SET_ORDER);
+foreach ($defs as [, $name, $body]) {
+    $macros[$name] = $lits($body);
+}
+preg_match_all('/static const char (\w+)_lua\[\]\s*=\s*(.*?);/s', $src, $arrays, PREG_SET_ORDER);
 $c = [];
-$literal = '';
-foreach ($m as $s) {
-    preg_match_all('/^[ \t]+"(.*)"[ \t]*;?$/m', $s[2], $lines);
-    $c[$s[1]] = implode('', array_map('stripcslashes', $lines[1]));
-    /* the C literal lines are valid PHP double-quoted strings as long as they hold no $ or \ but \n */
-    $literal .= "        '{$s[1]}' =>\n";
-    foreach ($lines[1] as $i => $l) {
-        if (preg_match('/[$]|\\\\(?!n)/', $l)) {
-            fwrite(STDERR, "check_scripts: cannot carry this line into PHP as is: $l\n");
-            exit(1);
+foreach ($arrays as [, $name, $expr]) {
+    $text = '';
+    foreach (preg_split('/("(?:[^"\\\\]|\\\\.)*")/', $expr, -1, PREG_SPLIT_DELIM_CAPTURE | PREG_SPLIT_NO_EMPTY) as $tok) {
+        if ($tok[0] === '"') {
+            $text .= $lits($tok);
+        } elseif (trim($tok) !== '') {
+            $text .= $macros[trim($tok)] ?? "<unknown token " . trim($tok) . ">";
         }
-        $literal .= '            "' . $l . '"' . ($i === count($lines[1]) - 1 ? ",\n" : " .\n");
     }
-}
-if ($c === []) {
-    fwrite(STDERR, "check_scripts: no scripts found in src/sl_scripts.c\n");
-    exit(1);
+    $c[$name] = $text;
 }
 
-$file = "$root/polyfill/src/SlotLockService.php";
-if (($argv[1] ?? '') === '--write') {
-    $php = file_get_contents($file);
-    $new = preg_replace_callback('/(    private const SCRIPTS = \[\n)(.*?)(\n    \];\n)/s',
-        fn ($x) => $x[1] . rtrim($literal, "\n") . $x[3], $php, 1, $n);
-    if ($n !== 1) {
-        fwrite(STDERR, "check_scripts: no SCRIPTS block in $file\n");
-        exit(1);
-    }
-    file_put_contents($file, $new);
-    echo "check_scripts: wrote ", count($c), " scripts into $file\n";
-    exit(0);
-}
-
+/* ---- the polyfill ---- */
 require "$root/polyfill/slotlock.php";
 if (extension_loaded('slotlock')) {
     fwrite(STDERR, "check_scripts: run me without the extension\n");
     exit(1);
 }
-$php = (new ReflectionClassConstant(SlotLockService::class, 'SCRIPTS'))->getValue();
-$bad = 0;
-foreach ($c as $name => $body) {
-    if (!isset($php[$name])) {
-        fwrite(STDERR, "check_scripts: the polyfill has no '$name' script\n");
-        $bad++;
-    } elseif ($php[$name] !== $body) {
-        fwrite(STDERR, "check_scripts: '$name' differs (C " . sha1($body) . ", polyfill " . sha1($php[$name]) . ")\n");
-        $bad++;
+$php = SlotLock\Polyfill\Scripts::SCRIPTS;
+
+foreach (['docs/WIRE.md' => $doc, $cfile => $c] as $where => $other) {
+    if ($other === []) {
+        $fail("no scripts found in $where");
+        continue;
+    }
+    foreach ($php as $name => $body) {
+        if (!isset($other[$name])) {
+            $fail("$where has no '$name' script");
+        } elseif ($other[$name] !== $body) {
+            $fail("'$name' differs from $where (" . sha1($other[$name]) . ', polyfill ' . sha1($body) . ')');
+        }
+    }
+    foreach (array_diff_key($other, $php) as $name => $_) {
+        $fail("'$name' of $where is not in the polyfill");
     }
 }
-foreach (array_diff_key($php, $c) as $name => $_) {
-    fwrite(STDERR, "check_scripts: '$name' is not in src/sl_scripts.c\n");
-    $bad++;
+foreach ($php as $name => $body) {
+    if (($table[$name] ?? null) !== [sha1($body), strlen($body)]) {
+        $fail("'$name': docs/WIRE.md's table says " . json_encode($table[$name] ?? null)
+            . ', the polyfill has ' . json_encode([sha1($body), strlen($body)]));
+    }
 }
 if ($bad) {
-    fwrite(STDERR, "check_scripts: php tests/polyfill/check_scripts.php --write brings them in step\n");
     exit(1);
 }
-printf("check_scripts: %d scripts identical (%s)\n", count($c), implode(', ', array_keys($c)));
+printf("check_scripts: %d scripts identical in the polyfill, docs/WIRE.md and %s (%s)\n", count($php),
+    basename($cfile), implode(', ', array_keys($php)));

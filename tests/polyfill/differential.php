@@ -65,7 +65,7 @@ function run_cases(string $side): void
     $norm = function ($v) use (&$norm, $prefix) {
         if ($v instanceof SlotLock) {
             return ['SlotLock', $norm($v->key), $norm($v->keys), $v->owner === '' ? '' : (strlen($v->owner) === 32 && ctype_xdigit($v->owner) ? 'TOKEN' : $v->owner),
-                    $v->fence > 0, round(($v->expiresAt->getTimestamp() - time()) / 10), $v->expiresAt->format('P'),
+                    $v->fence === null ? null : $v->fence > 0, round(($v->expiresAt->getTimestamp() - time()) / 10), $v->expiresAt->format('P'),
                     $v->candidate];
         }
         if ($v instanceof SlotLockService || $v instanceof AvailabilityWithLock) {
@@ -126,6 +126,7 @@ function run_cases(string $side): void
         'booked_ttl 0' => ['booked_ttl' => 0], 'bucket 0' => ['bucket' => 0], 'bucket 1441' => ['bucket' => 1441],
         'persistent int' => ['persistent' => 1], 'tz bad' => ['key_timezone' => 'Mars/X'], 'tz empty' => ['key_timezone' => ''],
         'tz int' => ['key_timezone' => 1], 'tz utc lower' => ['key_timezone' => 'utc'],
+        'fencing int' => ['fencing' => 1], 'fencing null' => ['fencing' => null], 'fencing true' => ['fencing' => true],
         'dsn int' => ['dsn' => 5], 'dsn bad in array' => ['dsn' => 'x'], 'dsn then port' => ['dsn' => 'redis://h:1', 'port' => 2],
         'object' => $o,
     ];
@@ -286,6 +287,20 @@ function run_cases(string $side): void
     $case('activeLocks', fn () => $live->activeLocks());
     $case('toArray', fn () => $live->acquire(1, 40, '2030-11-24 14:00', 'o1', 100)->toArray());
     $case('extend keeps candidate', fn () => $live->extend($live->acquireFirst(1, [[41, '2030-11-24 14:00'], [42, '2030-11-24 14:00']], 'o1'), 'o1'));
+    $fenced = new SlotLockService($base + ['ttl' => 60, 'fencing' => true]);
+    $case('plain fence is null', fn () => $live->acquire(1, 60, '2030-11-24 14:00', 'o5')->fence);
+    $case('fenced reacquire keeps no fence', fn () => $fenced->acquire(1, 60, '2030-11-24 14:00', 'o5'));
+    $case('fenced acquire', fn () => $fenced->acquire(1, 61, '2030-11-24 14:00', 'o5'));
+    $case('fenced fences grow', fn () => $fenced->acquire(1, 62, '2030-11-24 14:00', 'o5')->fence
+        > $fenced->acquire(1, 61, '2030-11-24 14:00', 'o5')->fence);
+    $case('plain reacquire keeps the fence', fn () => $live->acquire(1, 61, '2030-11-24 14:00', 'o5'));
+    $case('plain extend of a fenced hold', fn () => $live->extend("$prefix:c1:s61:t203011241400", 'o5')->toArray());
+    $case('plain release of a fenced hold', fn () => $live->release("$prefix:c1:s61:t203011241400", 'o5'));
+    $case('fenced release of a plain hold', fn () => $fenced->release("$prefix:c1:s60:t203011241400", 'o5'));
+    $case('fenced compound and commit', function () use ($fenced) {
+        $l = $fenced->acquireSegments(1, [[63, '2030-11-24 14:00'], [64, '2030-11-24 14:30']], 'o6');
+        return [$l, $fenced->commit($l, 'o6', 'fb'), $fenced->status($l)];
+    });
     $case('stats delta', function () use ($live, $s0) {
         $d = [];
         foreach ($live->stats() as $k => $v) {
@@ -361,9 +376,34 @@ function run_cases(string $side): void
     $case('wrong db', fn () => (new SlotLockService($base + ['database' => 100000]))->activeLocks());
     $case('unneeded password', fn () => (new SlotLockService($base + ['password' => 'x', 'persistent' => false]))->activeLocks());
 
-    /* clean up */
+    /* ---- an ACL user with the README's command list, limited to ~PFX:* (no access to PFX#fence) ---- */
     $r = new Redis();
     $r->connect($host, $port);
+    $aclUser = 'sltest_diff_acl';
+    $aclPw = bin2hex(random_bytes(8));
+    $r->rawCommand('ACL', 'SETUSER', $aclUser, 'reset', 'on', ">$aclPw", "~$prefix:*", 'resetchannels', '-@all', '+set', '+get',
+        '+del', '+pexpire', '+pttl', '+incr', '+evalsha', '+eval', '+scan', '+select', '+command|info');
+    foreach ([false, true] as $persistent) {
+        $acl = new SlotLockService($base + ['username' => $aclUser, 'password' => $aclPw, 'persistent' => $persistent,
+            'ttl' => 60]);
+        $p = $persistent ? 'acl persistent' : 'acl';
+        $case("$p acquire", fn () => $acl->acquire(2, 1, '2030-11-24 14:00', "o-$p"));
+        $case("$p acquire taken", fn () => $acl->acquire(2, 1, '2030-11-24 14:00', 'thief'));
+        $case("$p reacquire", fn () => $acl->acquire(2, 1, '2030-11-24 14:00', "o-$p"));
+        $case("$p validate extend status", fn () => [$acl->validate("$prefix:c2:s1:t203011241400", "o-$p"),
+            $acl->extend("$prefix:c2:s1:t203011241400", "o-$p"), $acl->status("$prefix:c2:s1:t203011241400")]);
+        $case("$p release", fn () => $acl->release("$prefix:c2:s1:t203011241400", "o-$p"));
+        $case("$p compound commit", function () use ($acl, $p) {
+            $l = $acl->acquireSegments(2, [[2, '2030-11-24 14:00'], [3, '2030-11-24 14:30']], "o-$p");
+            return [$l, $acl->commit($l, "o-$p", 'b'), $acl->release($l, "o-$p"), $acl->activeLocks()];
+        });
+        $case("$p fenced acquire", fn () => (new SlotLockService($base + ['username' => $aclUser,
+            'password' => $aclPw, 'persistent' => $persistent, 'fencing' => true]))->acquire(2, 4, '2030-11-24 14:00', 'o'));
+        $r->del("$prefix:c2:s2:t203011241400", "$prefix:c2:s3:t203011241430");
+    }
+    $r->rawCommand('ACL', 'DELUSER', $aclUser);
+
+    /* clean up */
     foreach ([0] as $db) {
         $it = null;
         $r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);

@@ -5,29 +5,26 @@
  *
  *   php tests/polyfill/mixed.php            (SLOTLOCK_EXT_SO, SLOTLOCK_TEST_HOST/PORT, PHP)
  *
- * It starts agents, long-lived PHP processes that run SlotLockService calls sent as JSON lines
- * on stdin: half with slotlock.so (-d extension=...), half with the polyfill (no extension,
- * auto_prepend_file=polyfill/slotlock.php). Then:
- *   - races: in each round all agents wait on one BLPOP barrier and acquire the same slot (or
- *     the same compound service, segments listed in different orders): exactly one winner, and
- *     Redis holds the winner's owner and fence; fences grow from round to round whoever wins;
+ * It starts agents (tests/polyfill/agent.php), long-lived PHP processes that run SlotLockService
+ * calls sent as JSON lines on stdin: half with slotlock.so, half with the polyfill. Then:
+ *   - races: in each round all agents wait on one BLPOP barrier and acquire the same slot (the
+ *     native SET NX PX GET path, and every other round with fencing), or the same compound
+ *     service, segments listed in different orders: exactly one winner, and Redis holds the
+ *     winner's value (docs/WIRE.md) byte for byte; fenced winners' fences grow whoever wins;
  *   - any-of-N: acquireFirst() over N candidates by 2N agents: N winners on N distinct candidates;
  *   - hand-over: a lock taken by one side is validated, extended, committed and released by the
  *     other with the same owner; a foreign owner is refused by both; both read one fence counter;
+ *     nothing but slot keys (and that counter, outside the slot pattern) is written;
  *   - the scripts: after SCRIPT FLUSH, the digests the extension loads are the polyfill's.
  * Exits 1 on any violation.
  */
 
+require __DIR__ . '/agents.inc';
+
 const ROUNDS = 20;
 const PER_SIDE = 4;
 
-if (($argv[1] ?? '') === 'agent') {
-    agent_main($argv[2], $argv[3]);
-    exit(0);
-}
-
 $so = getenv('SLOTLOCK_EXT_SO') ?: dirname(__DIR__, 2) . '/modules/slotlock.so';
-$php = getenv('PHP') ?: PHP_BINARY;
 $host = getenv('SLOTLOCK_TEST_HOST') ?: '127.0.0.1';
 $port = (int) (getenv('SLOTLOCK_TEST_PORT') ?: 6379);
 $rounds = (int) (getenv('SLOTLOCK_MIXED_ROUNDS') ?: ROUNDS);
@@ -44,100 +41,21 @@ $prefix = 'sltest_mixed_' . bin2hex(random_bytes(4));
 $r = new Redis();
 $r->connect($host, $port, 2.0);
 
-$failures = 0;
-function check(bool $ok, string $what): void
+/** A hold's value: h:<fence>:<owner> (fence 0 without fencing). */
+function hold(array $lock): string
 {
-    global $failures;
-    if (!$ok) {
-        $failures++;
-        echo "FAIL: $what\n";
-    }
-}
-
-final class Agent
-{
-    public $proc;
-    public array $pipes = [];
-
-    public function __construct(public string $side, public int $id, string $php, string $so, string $prefix)
-    {
-        $args = $side === 'ext'
-            ? ['-d', "extension=$so"]
-            : ['-d', 'auto_prepend_file=' . dirname(__DIR__, 2) . '/polyfill/slotlock.php'];
-        $cmd = array_merge([$php], $args, [__FILE__, 'agent', $side, $prefix]);
-        $this->proc = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => STDERR], $this->pipes);
-        if (!is_resource($this->proc)) {
-            throw new RuntimeException("cannot start the $side agent");
-        }
-    }
-
-    public function send(string $op, array $args = []): void
-    {
-        fwrite($this->pipes[0], json_encode(['op' => $op, 'args' => $args]) . "\n");
-        fflush($this->pipes[0]);
-    }
-
-    public function receive(): array
-    {
-        $line = fgets($this->pipes[1]);
-        if ($line === false) {
-            throw new RuntimeException("the {$this->side} agent #{$this->id} died");
-        }
-        return json_decode($line, true, 512, JSON_THROW_ON_ERROR);
-    }
-
-    /** One call; its result (a SlotLock as an array), or ['throws' => class, 'message' => ...]. */
-    public function call(string $op, ...$args): mixed
-    {
-        $this->send($op, $args);
-        $a = $this->receive();
-        return array_key_exists('result', $a) ? $a['result'] : $a;
-    }
-
-    public function stop(): void
-    {
-        fclose($this->pipes[0]);
-        fclose($this->pipes[1]);
-        proc_close($this->proc);
-    }
+    return 'h:' . ($lock['fence'] ?? 0) . ':' . $lock['owner'];
 }
 
 /* ---- agents ------------------------------------------------------------------------ */
 
 $agents = [];
 for ($i = 0; $i < PER_SIDE; $i++) {
-    $agents[] = new Agent('ext', count($agents), $php, $so, $prefix);
-    $agents[] = new Agent('polyfill', count($agents), $php, $so, $prefix);
-}
-foreach ($agents as $a) {
-    $hello = $a->call('hello');
-    if (($hello['extension'] ?? null) !== ($a->side === 'ext')) {
-        echo "FAIL: agent #{$a->id} ({$a->side}) runs with extension_loaded('slotlock') = "
-            . var_export($hello['extension'] ?? null, true) . "\n";
-        exit(1);
-    }
+    $agents[] = new Agent('ext', count($agents), $prefix);
+    $agents[] = new Agent('polyfill', count($agents), $prefix);
 }
 $ext = $agents[0];
 $poly = $agents[1];
-
-/** All agents wait on one BLPOP barrier, then run $op; returns their results by agent id. */
-function race(array $agents, Redis $r, string $prefix, string $op, callable $argsFor): array
-{
-    static $n = 0;
-    $barrier = "$prefix:barrier:" . $n++;
-    foreach ($agents as $a) {
-        $a->send('race', [$barrier, $op, $argsFor($a)]);
-    }
-    usleep(50000);                               /* let every agent block in BLPOP */
-    $r->rPush($barrier, ...array_fill(0, count($agents), 'go'));
-    $out = [];
-    foreach ($agents as $a) {
-        $res = $a->receive();
-        $out[$a->id] = array_key_exists('result', $res) ? $res['result'] : $res;
-    }
-    $r->del($barrier);
-    return $out;
-}
 
 /* ---- 1. one slot, ROUNDS rounds ------------------------------------------------------- */
 
@@ -146,20 +64,20 @@ $lastFence = 0;
 $roundsOk = 0;
 for ($round = 0; $round < $rounds; $round++) {
     $start = sprintf('2030-11-24 %02d:%02d', intdiv($round, 4) + 8, ($round % 4) * 15);
-    $res = race($agents, $r, $prefix, 'acquire', fn (Agent $a) => [7, 31, $start, "r$round-a{$a->id}", 60]);
-    $winners = array_keys(array_filter($res, fn ($x) => is_array($x) && isset($x['owner'])));
-    $bad = array_filter($res, fn ($x) => $x !== null && !(is_array($x) && isset($x['owner'])));
+    $fenced = $round % 2 === 1;
+    $res = race($agents, $r, $prefix, $fenced ? 'f:acquire' : 'acquire', fn (Agent $a) => [7, 31, $start, "r$round-a{$a->id}", 60]);
+    [$winners, $bad] = winners($res);
     check($bad === [], "round $round: an agent failed: " . json_encode($bad));
     check(count($winners) === 1, "round $round: " . count($winners) . ' winners');
     if (count($winners) === 1) {
         $w = $res[$winners[0]];
         $key = "$prefix:c7:s31:t" . date_create($start, timezone_open('UTC'))->format('YmdHi');
-        $h = $r->hGetAll($key);
-        $ok = $w['key'] === $key && ($h['owner'] ?? null) === "r$round-a{$winners[0]}"
-            && (int) ($h['fence'] ?? 0) === $w['fence'] && $w['fence'] > $lastFence;
-        check($ok, "round $round: Redis holds " . json_encode($h) . ', the winner says ' . json_encode($w)
+        $v = $r->get($key);
+        $ok = $w['key'] === $key && $w['owner'] === "r$round-a{$winners[0]}" && $v === hold($w)
+            && ($fenced ? $w['fence'] > $lastFence : $w['fence'] === null);
+        check($ok, "round $round: Redis holds " . json_encode($v) . ', the winner says ' . json_encode($w)
             . ", previous fence $lastFence");
-        $lastFence = max($lastFence, $w['fence']);
+        $lastFence = max($lastFence, (int) $w['fence']);
         $winsBySide[$agents[$winners[0]]->side]++;
         $roundsOk += $ok ? 1 : 0;
     }
@@ -180,15 +98,13 @@ for ($round = 0; $round < $compoundRounds; $round++) {
         $rot = $a->id % 3;
         return [7, array_merge(array_slice($mine, $rot), array_slice($mine, 0, $rot)), "c$round-a{$a->id}", 60];
     });
-    $winners = array_keys(array_filter($res, fn ($x) => is_array($x) && isset($x['owner'])));
+    [$winners, $bad] = winners($res);
+    check($bad === [], "compound round $round: an agent failed: " . json_encode($bad));
     check(count($winners) === 1, "compound round $round: " . count($winners) . ' winners');
     if (count($winners) === 1) {
         $w = $res[$winners[0]];
-        $held = array_map(fn ($k) => $r->hGetAll($k), $w['keys']);
-        $ok = count($w['keys']) === 3;
-        foreach ($held as $h) {
-            $ok = $ok && ($h['owner'] ?? null) === $w['owner'] && (int) ($h['fence'] ?? 0) === $w['fence'];
-        }
+        $held = array_map(fn ($k) => $r->get($k), $w['keys']);
+        $ok = count($w['keys']) === 3 && $held === array_fill(0, 3, hold($w));
         check($ok, "compound round $round: segments " . json_encode($held) . ' for ' . json_encode($w));
         $compoundOk += $ok ? 1 : 0;
     }
@@ -215,7 +131,7 @@ for ($round = 0; $round < $anyRounds; $round++) {
     $ok = count($won) === $n && count($nulls) === count($agents) - $n && count(array_unique($taken)) === $n;
     foreach ($won as $w) {
         foreach ($w['keys'] as $k) {
-            $ok = $ok && $r->hGet($k, 'owner') === $w['owner'];
+            $ok = $ok && $r->get($k) === hold($w);
         }
     }
     check($ok, "any-of-$n round $round: " . json_encode($res));
@@ -237,9 +153,11 @@ foreach ([[$ext, $poly], [$poly, $ext]] as [$a, $b]) {
         "{$b->side} validates it" => $b->call('validate', $key, $owner) === true,
         "{$b->side} refuses a foreign owner" => $b->call('validate', $key, 'thief') === false,
         "{$b->side} refuses to take it" => $b->call('acquire', 9, 31, $slot, 'thief', 30) === null,
-        "{$b->side} re-acquires it for the owner, same fence" =>
-            ($b->call('acquire', 9, 31, $slot, $owner, 30)['fence'] ?? null) === $lock['fence'],
-        "{$b->side} extends it, same fence" => ($b->call('extend', $key, $owner, 120)['fence'] ?? null) === $lock['fence'],
+        "{$b->side} re-acquires it for the owner, no fence" =>
+            is_array($again = $b->call('acquire', 9, 31, $slot, $owner, 30)) && $again['fence'] === null
+            && $r->get($key) === "h:0:$owner",
+        "{$b->side} extends it, no fence" => is_array($ext2 = $b->call('extend', $key, $owner, 120))
+            && $ext2['fence'] === null,
         'Redis has the new TTL' => $r->pttl($key) > 100000,
         "{$a->side} status after the extend" => ($a->call('status', $key)['ttl_ms'] ?? 0) > 100000,
         "{$a->side} does not release for a foreign owner" => $a->call('release', $key, 'thief') === false,
@@ -263,12 +181,28 @@ foreach ([[$ext, $poly], [$poly, $ext]] as [$a, $b]) {
             ($a->call('beginBooking', $c['key'], $owner)['booking_id'] ?? null) === "bk-{$a->side}",
         "{$a->side} finishBooking keeps the first booking id" =>
             $a->call('finishBooking', $c['key'], $owner, true, 'other-id') === true
-            && $r->hGet($c['keys'][0], 'booked') === "bk-{$a->side}",
+            && $r->get($c['keys'][0]) === 'b:0:' . strlen("bk-{$a->side}") . ":bk-{$a->side}:$owner",
         "{$b->side} release leaves the booked marker" =>
             $b->call('release', $c['key'], $owner) === false && $r->exists($c['keys'][0]) === 1,
     ];
     foreach ($steps as $what => $ok) {
         check($ok, "booked {$a->side} -> {$b->side}: $what");
+        $handover += $ok ? 1 : 0;
+    }
+
+    /* a fenced lock: the other side keeps its fence on re-acquire, extend and commit */
+    $f = $a->call('f:acquire', 9, 34, $slot, $owner, 30);
+    $steps = [
+        "{$a->side} fenced acquire" => is_array($f) && $f['fence'] > 0 && $r->get($f['key']) === hold($f),
+        "{$b->side} re-acquires it fenced, same fence" =>
+            is_array($x = $b->call('f:acquire', 9, 34, $slot, $owner, 30)) && $x['fence'] === $f['fence'],
+        "{$b->side} extends it, same fence" =>
+            is_array($x = $b->call('extend', $f['key'], $owner, 60)) && $x['fence'] === $f['fence'],
+        "{$b->side} commits it, the fence kept" => $b->call('f:commit', $f['key'], $owner, 'fb') === true
+            && $r->get($f['key']) === "b:{$f['fence']}:2:fb:$owner",
+    ];
+    foreach ($steps as $what => $ok) {
+        check($ok, "fenced {$a->side} -> {$b->side}: $what");
         $handover += $ok ? 1 : 0;
     }
 }
@@ -285,32 +219,46 @@ check(is_array($poly->call('acquireResource', 9, 'staff-1', '2032-03-03 11:00', 
 
 /* keys and counters are the same from both sides */
 check($ext->call('key', 1, 31, '2030-11-24 14:00') === $poly->call('key', 1, 31, '2030-11-24 14:00'), 'key() differs');
+$all = [];
+$it = null;
+$r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);
+while (($keys = $r->scan($it, "$prefix:*", 1000)) !== false) {
+    array_push($all, ...$keys);
+}
+$slotKey = '/^' . preg_quote($prefix, '/') . ':c[A-Za-z0-9_-]+:(s[A-Za-z0-9_-]+:t|r[A-Za-z0-9_-]+:b)[0-9]{12}$/';
+$strays = array_filter($all, fn ($k) => !preg_match($slotKey, $k));
+check($strays === [], 'keys besides slots under the slot pattern: ' . json_encode(array_values($strays)));
 $active = [$ext->call('activeLocks'), $poly->call('activeLocks')];
-check($active[0] === $active[1] && $active[0] > 0, 'activeLocks differ: ' . json_encode($active));
-$fenceE = $ext->call('acquire', 9, 99, '2032-04-04 10:00', 'fe', 30)['fence'];
-$fenceP = $poly->call('acquire', 9, 99, '2032-04-04 10:30', 'fp', 30)['fence'];
-check($fenceP === $fenceE + 1 && (int) $r->get("$prefix:fence") === $fenceP,
-    "one fence counter: ext $fenceE, then polyfill $fenceP, Redis " . $r->get("$prefix:fence"));
+check($active[0] === $active[1] && $active[0] === count($all),
+    'activeLocks: ext, polyfill, keys in Redis: ' . json_encode([...$active, count($all)]));
+$fenceE = $ext->call('f:acquire', 9, 99, '2032-04-04 10:00', 'fe', 30)['fence'];
+$fenceP = $poly->call('f:acquire', 9, 99, '2032-04-04 10:30', 'fp', 30)['fence'];
+check($fenceP === $fenceE + 1 && (int) $r->get("$prefix#fence") === $fenceP,
+    "one fence counter: ext $fenceE, then polyfill $fenceP, Redis " . $r->get("$prefix#fence"));
 printf("mixed: hand-over checks: %d passed; fence counter shared (ext %d, then polyfill %d)\n",
     $handover, $fenceE, $fenceP);
 
 /* ---- 5. the scripts the extension loads are the polyfill's ------------------------------- */
 
 $r->script('flush');
-$k = $ext->call('acquire', 9, 77, '2032-05-05 10:00', 'sha', 30)['key'];
+$k = $ext->call('f:acquire', 9, 77, '2032-05-05 10:00', 'sha', 30)['key'];   /* the acquire script */
 $ext->call('validate', $k, 'sha');
 $ext->call('extend', $k, 'sha', 30);
 $ext->call('status', $k);
 $ext->call('commit', $ext->call('acquire', 9, 78, '2032-05-05 10:00', 'sha', 30)['key'], 'sha');
-$ext->call('release', $k, 'sha');
-$ext->call('activeLocks');
+$ext->call('release', $k, 'sha');                                                /* DELIFEQ, DELEX or release1 */
+$ext->call('release', $ext->call('acquireSegments', 9, [[79, '2032-05-05 10:00'], [80, '2032-05-05 10:00']], 'sha', 30)['key'], 'sha');
 $shas = $poly->call('shas');
+$native = $r->rawCommand('COMMAND', 'INFO', 'DELIFEQ', 'DELEX');
+if (is_array($native[0] ?? null) || is_array($native[1] ?? null)) {
+    unset($shas['release1']);                    /* the server deletes natively: no script */
+}
 $exists = $r->script('exists', ...array_values($shas));
 check($exists === array_fill(0, count($shas), 1),
     'after the extension ran every script, SCRIPT EXISTS of the polyfill digests: ' . json_encode(array_combine(array_keys($shas), $exists)));
 $loads = $poly->call('stats')['script_loads'];
 $poly->call('validate', $k, 'sha');
-$poly->call('activeLocks');
+$poly->call('status', $k);
 check($poly->call('stats')['script_loads'] === $loads, 'the polyfill had to load a script the extension loaded');
 printf("mixed: %d scripts: the extension loaded exactly the polyfill's digests\n", count($shas));
 
@@ -319,61 +267,6 @@ printf("mixed: %d scripts: the extension loaded exactly the polyfill's digests\n
 foreach ($agents as $a) {
     $a->stop();
 }
-$r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);
-$it = null;
-while (($keys = $r->scan($it, "$prefix:*", 1000)) !== false) {
-    if ($keys) {
-        $r->del($keys);
-    }
-}
+cleanup($r, $prefix);
 echo $failures === 0 ? "mixed: all passed\n" : "mixed: $failures failures\n";
 exit($failures === 0 ? 0 : 1);
-
-/* ---- the agent ------------------------------------------------------------------------------ */
-
-function agent_main(string $side, string $prefix): void
-{
-    $host = getenv('SLOTLOCK_TEST_HOST') ?: '127.0.0.1';
-    $port = (int) (getenv('SLOTLOCK_TEST_PORT') ?: 6379);
-    $svc = new SlotLockService(['host' => $host, 'port' => $port, 'prefix' => $prefix, 'timeout' => 5.0]);
-    $flow = new AvailabilityWithLock($svc);
-    $barrier = new Redis();
-    $barrier->connect($host, $port, 5.0);
-    $export = function ($v) use (&$export) {
-        if ($v instanceof SlotLock) {
-            return ['key' => $v->key, 'keys' => $v->keys, 'owner' => $v->owner, 'fence' => $v->fence,
-                    'expires' => $v->expiresAt->getTimestamp(), 'candidate' => $v->candidate];
-        }
-        return $v;
-    };
-    $run = function (string $op, array $args) use ($svc, $flow, $side) {
-        switch ($op) {
-            case 'hello':
-                $svc->activeLocks();                 /* connected before any race */
-                return ['extension' => extension_loaded('slotlock'), 'side' => $side];
-            case 'shas':
-                $c = new ReflectionClassConstant(SlotLockService::class, 'SCRIPTS');
-                return array_map('sha1', $c->getValue());
-            case 'beginBooking':
-            case 'finishBooking':
-                return $flow->$op(...$args);
-            default:
-                return $svc->$op(...$args);
-        }
-    };
-    while (($line = fgets(STDIN)) !== false) {
-        $cmd = json_decode($line, true);
-        $op = $cmd['op'];
-        $args = $cmd['args'];
-        try {
-            if ($op === 'race') {
-                [$key, $op, $args] = $args;
-                $barrier->blPop([$key], 30);
-            }
-            $out = ['result' => $export($run($op, $args))];
-        } catch (Throwable $e) {
-            $out = ['throws' => get_class($e), 'message' => $e->getMessage()];
-        }
-        echo json_encode($out), "\n";
-    }
-}

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # tests/suites/polyfill.sh: the shared phpt suite (tests/*.phpt) against the PHP polyfill
-# (polyfill/, no slotlock.so), then tests/polyfill/differential.php (the same calls through
+# (polyfill/, no slotlock.so), tests/polyfill/native_paths.php (what the polyfill sends to servers
+# with DELIFEQ, DELEX or no SET NX GET, faked), then tests/polyfill/differential.php (the same calls through
 # both give the same results and messages) and the rolling-deploy test tests/polyfill/mixed.php
-# (the extension and the polyfill contending for the same slots on one Redis).
+# (the extension and the polyfill contending for the same slots on one Redis), and the rolling
+# upgrade from wire format 1 tests/upgrade/polyfill.php (the 0.1.x polyfill of tests/upgrade/format1
+# next to today's polyfill, and the extension when it is built).
 #
 # Environment: SLOTLOCK_TEST_HOST/PORT/SOCKET (a throw-away redis-server is started when
 # SLOTLOCK_TEST_PORT is unset), SLOTLOCK_EXT_SO (default modules/slotlock.so; without it the
@@ -34,9 +37,15 @@ export SLOTLOCK_TEST_HOST=${SLOTLOCK_TEST_HOST:-127.0.0.1} SLOTLOCK_TEST_PORT SL
 
 failed=0
 
-# ---- 1. the scripts are the extension's, byte for byte -------------------------------------
+# ---- 1. the scripts are the wire format's and the extension's, byte for byte -------------
 if ! "$PHP" tests/polyfill/check_scripts.php; then
-    say "FAIL: the polyfill's Lua scripts differ from src/sl_scripts.c"
+    say "FAIL: the polyfill's Lua scripts differ from docs/WIRE.md or src/sl_scripts.c"
+    failed=1
+fi
+
+# the one-key native paths against fake servers (Valkey 9, Redis 8.4, Redis 6.2, ACL-refused COMMAND)
+if ! "$PHP" tests/polyfill/native_paths.php; then
+    say "FAIL: tests/polyfill/native_paths.php"
     failed=1
 fi
 
@@ -102,6 +111,11 @@ fi
 
 # ---- 3. extension and polyfill: same answers, and side by side on one Redis ----------------
 so=${SLOTLOCK_EXT_SO:-$ROOT/modules/slotlock.so}
+# the rolling upgrade from format 1: the 0.1.x polyfill next to today's (and the extension)
+if ! SLOTLOCK_EXT_SO=$([[ -f "$so" ]] && echo "$so") PHP=$PHP "$PHP" tests/upgrade/polyfill.php; then
+    say "FAIL: tests/upgrade/polyfill.php"
+    failed=1
+fi
 if [[ -f "$so" ]]; then
     for t in differential mixed; do
         if ! SLOTLOCK_EXT_SO=$so PHP=$PHP "$PHP" "tests/polyfill/$t.php"; then
