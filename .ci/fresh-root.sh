@@ -10,7 +10,9 @@
 #      earlier run installed can hide a missing install step;
 #   3. `git archive HEAD` of this checkout (no .git, no build outputs: what a
 #      release tarball holds) goes to /work/slotlock in the root, and ../shared
-#      (when there is one) beside it, as on CI;
+#      (when there is one) beside it, as on CI; without history the upgrade suite
+#      meets format 1 through the frozen 0.1.x polyfill (tests/upgrade/format1),
+#      not the 0.1.0 extension, and says so: stage 2 (the clone) runs the latter;
 #   4. inside (chroot; /proc, /sys, /dev mounted and unmounted on exit, whatever
 #      happens) with an empty environment: `./dev demo`, `./dev test --quick`,
 #      `./dev bench --quick` (its 70 s smoke run), then the README's install block (.ci/readme-install.sh: apt-get, pecl

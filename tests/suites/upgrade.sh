@@ -3,8 +3,8 @@
 # format 2, both directions, with the real old extension.
 #
 # Builds slotlock at V1_COMMIT (the last format-1 commit; `git archive` of this
-# repository's history, so it needs a clone with history, as CI has) in a temp dir, then
-# on one Redis runs tests/upgrade/rolling.php under both builds:
+# repository's history, as a clone has) in a temp dir, then on one Redis runs
+# tests/upgrade/rolling.php under both builds:
 #
 #   1. format 1 writes (hold, booked marker, compound); format 2 meets them: held,
 #      never overwritten or deleted, byte for byte unchanged
@@ -12,6 +12,11 @@
 #      treats as another owner's hold), never touched
 #   3. 6 processes of each version race for 40 slots with acquire + commit:
 #      no slot is booked twice
+#
+# Without git history (a release tarball, `git archive`, CI's fresh-root stage) the format-1
+# side is the frozen 0.1.x polyfill tests/upgrade/format1/polyfill instead of the old
+# extension, and the suite says so; a git checkout that lacks V1_COMMIT (a shallow clone) is
+# a failure on CI, and takes the same fallback elsewhere.
 #
 # The format-1 build is cached in $SLOTLOCK_V1_CACHE (default /tmp/slotlock-v1-<commit>)
 # across runs. Environment: SLOTLOCK_EXT_SO (default modules/slotlock.so),
@@ -26,14 +31,28 @@ PHP=${PHP:-$(command -v php8.2 || command -v php)}
 EXT=${SLOTLOCK_EXT_SO:-$ROOT/modules/slotlock.so}
 CACHE=${SLOTLOCK_V1_CACHE:-/tmp/slotlock-v1-$V1_COMMIT}
 
-[[ -f "$EXT" ]] || { echo "upgrade: $EXT not built (./dev build)" >&2; exit 1; }
-if ! git -C "$ROOT" cat-file -e "$V1_COMMIT^{commit}" 2>/dev/null; then
-    echo "upgrade: commit $V1_COMMIT (format 1) is not in this checkout; a clone with history is needed" >&2
-    exit 1
-fi
+V1_POLYFILL=$ROOT/tests/upgrade/format1/polyfill/slotlock.php
 
-# ---- the format-1 extension ---------------------------------------------------------------
-if [[ ! -f "$CACHE/modules/slotlock.so" ]]; then
+[[ -f "$EXT" ]] || { echo "upgrade: $EXT not built (./dev build)" >&2; exit 1; }
+
+# ---- the format-1 side: the 0.1.0 extension from git history, else the frozen polyfill ----
+V1=
+if git -C "$ROOT" cat-file -e "$V1_COMMIT^{commit}" 2>/dev/null; then
+    V1=ext
+elif [[ "$(git -C "$ROOT" rev-parse --show-toplevel 2>/dev/null)" == "$ROOT" && -n "${CI:-}" ]]; then
+    echo "upgrade: FAIL commit $V1_COMMIT (format 1) is not in this git checkout (a shallow clone?);" \
+         "CI needs the history to build the 0.1.0 extension" >&2
+    exit 1
+else
+    echo "==> upgrade: SKIPPED the 0.1.0 extension: commit $V1_COMMIT is not in this copy (no git history:" \
+         "a release tarball, a \`git archive\` copy, a shallow clone), so it cannot be built"
+    echo "==> upgrade: the format-1 side is the frozen 0.1.x polyfill instead" \
+         "(${V1_POLYFILL#"$ROOT/"}); a git clone runs it against the old extension"
+    [[ -f "$V1_POLYFILL" ]] || { echo "upgrade: $V1_POLYFILL is missing" >&2; exit 1; }
+    "$PHP" -r 'exit(extension_loaded("redis") ? 0 : 1);' \
+        || { echo "upgrade: php-redis (class Redis) is needed by the format-1 polyfill" >&2; exit 1; }
+fi
+if [[ "$V1" == ext && ! -f "$CACHE/modules/slotlock.so" ]]; then
     echo "==> upgrade: building slotlock at $V1_COMMIT (format 1) in $CACHE"
     rm -rf "$CACHE"
     mkdir -p "$CACHE"
@@ -44,7 +63,6 @@ if [[ ! -f "$CACHE/modules/slotlock.so" ]]; then
         exit 1
     }
 fi
-V1="$CACHE/modules/slotlock.so"
 
 # ---- a Redis ------------------------------------------------------------------------------
 if [[ -z "${SLOTLOCK_TEST_PORT:-}" ]]; then
@@ -57,9 +75,13 @@ PORT=$SLOTLOCK_TEST_PORT
 PREFIX="slupgrade_$$_$RANDOM"
 
 run() { # run VERSION PHASE [args]
-    local so=$EXT
-    [[ "$1" == v1 ]] && so=$V1
-    "$PHP" -d "extension=$so" "$ROOT/tests/upgrade/rolling.php" "$2" "$HOST" "$PORT" "$PREFIX" "${@:3}"
+    local load=(-d "extension=$EXT")
+    if [[ "$1" == v1 && "$V1" == ext ]]; then
+        load=(-d "extension=$CACHE/modules/slotlock.so")
+    elif [[ "$1" == v1 ]]; then
+        load=(-d "auto_prepend_file=$V1_POLYFILL")
+    fi
+    "$PHP" "${load[@]}" "$ROOT/tests/upgrade/rolling.php" "$2" "$HOST" "$PORT" "$PREFIX" "${@:3}"
 }
 
 fail=0
@@ -98,4 +120,9 @@ fi
 if (( fail )); then
     exit 1
 fi
-echo "upgrade: format 1 <-> format 2 on one Redis: every check passed"
+if [[ "$V1" == ext ]]; then
+    echo "upgrade: format 1 (the 0.1.0 extension) <-> format 2 on one Redis: every check passed"
+else
+    echo "upgrade: format 1 (the frozen 0.1.x polyfill; the 0.1.0 extension SKIPPED: no git history)" \
+         "<-> format 2 on one Redis: every check passed"
+fi
