@@ -17,6 +17,7 @@
 #include "slotlock_private.h"
 #include "slotlock_arginfo.h"
 #include "src/sl_scripts.h"
+#include "src/sl_tls.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(slotlock)
 
@@ -100,6 +101,8 @@ PHP_INI_BEGIN()
     STD_PHP_INI_ENTRY("slotlock.bucket", "15", PHP_INI_ALL, OnUpdateSlotlockBucket, bucket, zend_slotlock_globals,
                       slotlock_globals)
     PHP_INI_ENTRY("slotlock.fail_mode", "open", PHP_INI_ALL, OnUpdateSlotlockFailMode)
+    STD_PHP_INI_ENTRY("slotlock.tls_cafile", "", PHP_INI_ALL, OnUpdateString, tls_cafile, zend_slotlock_globals,
+                      slotlock_globals)
 PHP_INI_END()
 
 static PHP_GINIT_FUNCTION(slotlock)
@@ -178,6 +181,10 @@ static PHP_MINFO_FUNCTION(slotlock)
     php_info_print_table_row(2, "hiredis headers version", header);
     php_info_print_table_row(2, "hiredis library version", runtime);
     php_info_print_table_row(2, "Idle persistent connections", pooled);
+    php_info_print_table_row(2, "TLS support (rediss://)", sl_tls_library() ? "enabled" : "disabled (built without OpenSSL)");
+    if (sl_tls_library()) {
+        php_info_print_table_row(2, "OpenSSL library version", sl_tls_library());
+    }
     php_info_print_table_end();
 
     DISPLAY_INI_ENTRIES();

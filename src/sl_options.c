@@ -300,6 +300,50 @@ sl_status sl_config_set(sl_config *c, const char *name, size_t name_len, const s
     return SL_OK;
 }
 
+static sl_status tls_on(sl_config *c, sl_error *err)
+{
+    if (!sl_tls_library()) {
+        sl_error_set(err, SL_ERR_ARG, CTX "Option \"tls\": TLS is not supported by this build");
+        return SL_ERR_ARG;
+    }
+    if (!c->ep.tls && !(c->ep.tls = sl_tls_opts_new())) {
+        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    return SL_OK;
+}
+
+sl_status sl_config_tls(sl_config *c, const sl_optval *v, sl_error *err)
+{
+    if (v->type != SL_OPT_BOOL) {
+        return type_error("tls", "array|bool", v, err);
+    }
+    if (!v->i) {
+        sl_tls_opts_free(c->ep.tls);
+        c->ep.tls = NULL;
+        return SL_OK;
+    }
+    return tls_on(c, err);
+}
+
+sl_status sl_config_tls_set(sl_config *c, const char *name, size_t name_len, const sl_optval *v, sl_error *err)
+{
+    char kind = v->type == SL_OPT_STRING ? 's' : v->type == SL_OPT_BOOL ? 'b' : v->type == SL_OPT_INT ? 'i' : '?';
+
+    if (tls_on(c, err) != SL_OK) {
+        return err->code;
+    }
+    return sl_tls_opts_set(c->ep.tls, name, name_len, kind, v->s, v->len, v->i, err);
+}
+
+sl_status sl_config_tls_default_ca(sl_config *c, const char *cafile, sl_error *err)
+{
+    if (!c->ep.tls || c->ep.tls->cafile || c->ep.tls->capath || !cafile || !*cafile) {
+        return SL_OK;
+    }
+    return sl_tls_opts_set(c->ep.tls, "cafile", 6, 's', cafile, strlen(cafile), 0, err);
+}
+
 sl_status sl_config_check(const sl_config *c, sl_error *err)
 {
     if (sl_endpoint_check(&c->ep, err) != SL_OK) {

@@ -1,0 +1,574 @@
+/* TLS options, and the OpenSSL transport (when the build has it). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sl_tls.h"
+
+#ifdef SL_HAVE_OPENSSL
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#endif
+
+int64_t sl_tls_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- Options ------------------------------------------------------------ */
+
+sl_tls_opts *sl_tls_opts_new(void)
+{
+    sl_tls_opts *o = calloc(1, sizeof(*o));
+
+    if (o) {
+        o->verify_peer = 1;
+        o->verify_peer_name = 1;
+        o->security_level = -1;
+    }
+    return o;
+}
+
+static void free_secret(char *s)
+{
+    if (s) {
+        volatile char *p = s;
+        while (*p) {
+            *p++ = '\0';
+        }
+        free(s);
+    }
+}
+
+void sl_tls_opts_free(sl_tls_opts *o)
+{
+    if (!o) {
+        return;
+    }
+    free(o->cafile);
+    free(o->capath);
+    free(o->local_cert);
+    free(o->local_pk);
+    free_secret(o->passphrase);
+    free(o->peer_name);
+    free(o->ciphers);
+    free(o);
+}
+
+static char *dup_field(const char *s, int *failed)
+{
+    char *d;
+
+    if (!s) {
+        return NULL;
+    }
+    if (!(d = strdup(s))) {
+        *failed = 1;
+    }
+    return d;
+}
+
+sl_tls_opts *sl_tls_opts_copy(const sl_tls_opts *src, int *failed)
+{
+    sl_tls_opts *o;
+    int bad = 0;
+
+    if (!src) {
+        return NULL;
+    }
+    if (!(o = malloc(sizeof(*o)))) {
+        *failed = 1;
+        return NULL;
+    }
+    *o = *src;
+    o->cafile = dup_field(src->cafile, &bad);
+    o->capath = dup_field(src->capath, &bad);
+    o->local_cert = dup_field(src->local_cert, &bad);
+    o->local_pk = dup_field(src->local_pk, &bad);
+    o->passphrase = dup_field(src->passphrase, &bad);
+    o->peer_name = dup_field(src->peer_name, &bad);
+    o->ciphers = dup_field(src->ciphers, &bad);
+    if (bad) {
+        sl_tls_opts_free(o);
+        *failed = 1;
+        return NULL;
+    }
+    return o;
+}
+
+static int is(const char *name, size_t len, const char *lit)
+{
+    return strlen(lit) == len && memcmp(name, lit, len) == 0;
+}
+
+#define TLS_CTX "SlotLockService::__construct(): Option \"tls\": "
+
+static sl_status bad_value(const char *name, const char *what, sl_error *err)
+{
+    sl_error_set(err, SL_ERR_ARG, TLS_CTX "\"%s\" must be %s", name, what);
+    return SL_ERR_ARG;
+}
+
+sl_status sl_tls_opts_set(sl_tls_opts *o, const char *name, size_t name_len, char kind, const char *s, size_t len,
+                          int64_t i, sl_error *err)
+{
+    static const char *const strings[] = {"cafile", "capath", "local_cert", "local_pk", "passphrase", "peer_name",
+                                          "ciphers"};
+    char **fields[7];
+    size_t k;
+
+    fields[0] = &o->cafile;
+    fields[1] = &o->capath;
+    fields[2] = &o->local_cert;
+    fields[3] = &o->local_pk;
+    fields[4] = &o->passphrase;
+    fields[5] = &o->peer_name;
+    fields[6] = &o->ciphers;
+    for (k = 0; k < 7; k++) {
+        char *copy;
+
+        if (!is(name, name_len, strings[k])) {
+            continue;
+        }
+        if (kind != 's' || len == 0 || memchr(s, '\0', len)) {
+            return bad_value(strings[k], "a non-empty string", err);
+        }
+        if (!(copy = malloc(len + 1))) {
+            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+            return SL_ERR_NOMEM;
+        }
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+        free_secret(*fields[k]);
+        *fields[k] = copy;
+        return SL_OK;
+    }
+    if (is(name, name_len, "verify_peer") || is(name, name_len, "verify_peer_name")) {
+        if (kind != 'b') {
+            return bad_value(name_len == 11 ? "verify_peer" : "verify_peer_name", "a bool", err);
+        }
+        *(name_len == 11 ? &o->verify_peer : &o->verify_peer_name) = i != 0;
+        return SL_OK;
+    }
+    if (is(name, name_len, "security_level")) {
+        if (kind != 'i' || i < 0 || i > 5) {
+            return bad_value("security_level", "an int from 0 to 5", err);
+        }
+        o->security_level = (int)i;
+        return SL_OK;
+    }
+    if (is(name, name_len, "min_proto_version")) {
+        /* PHP's STREAM_CRYPTO_PROTO_TLSv1_2 / _3 constants, or their names */
+        if (kind == 'i' && (i == 32 || i == 64)) {
+            o->min_proto = i == 32 ? 12 : 13;
+            return SL_OK;
+        }
+        if (kind == 's' && (is(s, len, "tlsv1.2") || is(s, len, "TLSv1.2"))) {
+            o->min_proto = 12;
+            return SL_OK;
+        }
+        if (kind == 's' && (is(s, len, "tlsv1.3") || is(s, len, "TLSv1.3"))) {
+            o->min_proto = 13;
+            return SL_OK;
+        }
+        return bad_value("min_proto_version",
+                         "\"tlsv1.2\", \"tlsv1.3\", STREAM_CRYPTO_PROTO_TLSv1_2 or STREAM_CRYPTO_PROTO_TLSv1_3", err);
+    }
+    sl_error_set(err, SL_ERR_ARG,
+                 TLS_CTX "unknown key \"%s\" (allowed: cafile, capath, local_cert, local_pk, passphrase, verify_peer, "
+                         "verify_peer_name, peer_name, ciphers, security_level, min_proto_version)",
+                 name_len > 64 || memchr(name, '\0', name_len) ? "(too long)" : name);
+    return SL_ERR_ARG;
+}
+
+char *sl_tls_opts_key(const sl_tls_opts *o)
+{
+    const char *parts[7];
+    size_t total = 64, i, off;
+    char *key;
+
+    if (!o) {
+        return strdup("");
+    }
+    parts[0] = o->cafile;
+    parts[1] = o->capath;
+    parts[2] = o->local_cert;
+    parts[3] = o->local_pk;
+    parts[4] = o->passphrase;
+    parts[5] = o->peer_name;
+    parts[6] = o->ciphers;
+    for (i = 0; i < 7; i++) {
+        total += (parts[i] ? strlen(parts[i]) : 0) + 24;
+    }
+    if (!(key = malloc(total))) {
+        return NULL;
+    }
+    off = (size_t)snprintf(key, total, "tls%d%d%d%d", o->verify_peer, o->verify_peer_name, o->security_level,
+                           o->min_proto);
+    for (i = 0; i < 7; i++) {
+        off += (size_t)snprintf(key + off, total - off, parts[i] ? "|%zu:%s" : "|-", parts[i] ? strlen(parts[i]) : 0,
+                                parts[i] ? parts[i] : "");
+    }
+    return key;
+}
+
+#ifndef SL_HAVE_OPENSSL
+
+const char *sl_tls_library(void)
+{
+    return NULL;
+}
+
+sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *host, int64_t deadline_ms,
+                      sl_error *err)
+{
+    (void)fd;
+    (void)o;
+    (void)host;
+    (void)deadline_ms;
+    *out = NULL;
+    sl_error_set(err, SL_ERR_CONNECT, "TLS is not supported by this build");
+    return SL_ERR_CONNECT;
+}
+
+void sl_tls_free(sl_tls *t)
+{
+    (void)t;
+}
+
+int sl_tls_write(sl_tls *t, const char *buf, size_t len, int64_t deadline_ms, char *msg, size_t msg_size)
+{
+    (void)t;
+    (void)buf;
+    (void)len;
+    (void)deadline_ms;
+    snprintf(msg, msg_size, "TLS is not supported by this build");
+    return -1;
+}
+
+ssize_t sl_tls_read(sl_tls *t, char *buf, size_t size, int64_t deadline_ms, int *eof, char *msg, size_t msg_size)
+{
+    (void)t;
+    (void)buf;
+    (void)size;
+    (void)deadline_ms;
+    *eof = 0;
+    snprintf(msg, msg_size, "TLS is not supported by this build");
+    return -1;
+}
+
+int sl_tls_pending(const sl_tls *t)
+{
+    (void)t;
+    return 0;
+}
+
+#else /* SL_HAVE_OPENSSL */
+
+struct sl_tls {
+    SSL *ssl;
+    int fd;
+};
+
+const char *sl_tls_library(void)
+{
+    return OpenSSL_version(OPENSSL_VERSION);
+}
+
+/* The first queued OpenSSL reason (or fallback), the queue emptied. */
+static void ssl_reason(char *msg, size_t size, const char *fallback)
+{
+    unsigned long e = ERR_get_error();
+    const char *r = e ? ERR_reason_error_string(e) : NULL;
+
+    snprintf(msg, size, "%s", r ? r : fallback);
+    ERR_clear_error();
+}
+
+static int passphrase_cb(char *buf, int size, int rwflag, void *userdata)
+{
+    const char *pass = userdata;
+    size_t len = pass ? strlen(pass) : 0;
+
+    (void)rwflag;
+    if (!pass || len >= (size_t)size) {
+        return 0;
+    }
+    memcpy(buf, pass, len);
+    return (int)len;
+}
+
+/* Waits until fd is ready for events or deadline_ms passes; signals
+ * (EINTR) only recompute what is left. 1 ready, 0 timed out, -1 error. */
+static int wait_fd(int fd, short events, int64_t deadline_ms)
+{
+    struct pollfd p;
+
+    for (;;) {
+        int64_t left = deadline_ms - sl_tls_now_ms();
+        int rc;
+
+        if (left < 0) {
+            left = 0;
+        }
+        p.fd = fd;
+        p.events = events;
+        p.revents = 0;
+        rc = poll(&p, 1, (int)(left > 2147483647 ? 2147483647 : left));
+        if (rc > 0) {
+            return 1;
+        }
+        if (rc == 0) {
+            return 0;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+static SSL_CTX *ctx_new(const sl_tls_opts *o, sl_error *err)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    char why[160];
+
+    if (!ctx) {
+        ssl_reason(why, sizeof(why), "out of memory");
+        sl_error_set(err, SL_ERR_CONNECT, "TLS setup failed: %s", why);
+        return NULL;
+    }
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_min_proto_version(ctx, o->min_proto == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
+    if (o->security_level >= 0) {
+        SSL_CTX_set_security_level(ctx, o->security_level);
+    }
+    if (o->ciphers && SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
+        sl_error_set(err, SL_ERR_CONNECT, "TLS setup failed: no usable cipher in \"ciphers\"");
+        goto fail;
+    }
+    if (o->verify_peer) {
+        int ok = (o->cafile || o->capath) ? SSL_CTX_load_verify_locations(ctx, o->cafile, o->capath)
+                                          : SSL_CTX_set_default_verify_paths(ctx);
+        if (ok != 1) {
+            ssl_reason(why, sizeof(why), "unreadable");
+            sl_error_set(err, SL_ERR_CONNECT, "TLS setup failed: cannot load the CA %s (%s)",
+                         o->cafile ? "file" : "path", why);
+            goto fail;
+        }
+    }
+    SSL_CTX_set_verify(ctx, o->verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    if (o->local_cert) {
+        SSL_CTX_set_default_passwd_cb(ctx, passphrase_cb);
+        SSL_CTX_set_default_passwd_cb_userdata(ctx, o->passphrase);
+        if (SSL_CTX_use_certificate_chain_file(ctx, o->local_cert) != 1) {
+            ssl_reason(why, sizeof(why), "unreadable");
+            sl_error_set(err, SL_ERR_CONNECT, "TLS setup failed: cannot load \"local_cert\" (%s)", why);
+            goto fail;
+        }
+        if (SSL_CTX_use_PrivateKey_file(ctx, o->local_pk ? o->local_pk : o->local_cert, SSL_FILETYPE_PEM) != 1 ||
+            SSL_CTX_check_private_key(ctx) != 1) {
+            ssl_reason(why, sizeof(why), "unreadable");
+            sl_error_set(err, SL_ERR_CONNECT, "TLS setup failed: cannot load the client key (%s)", why);
+            goto fail;
+        }
+        /* the key is loaded: the passphrase is not needed any more */
+        SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
+    }
+    return ctx;
+
+fail:
+    ERR_clear_error();
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+/* Why the handshake failed: the certificate check first, it says most. */
+static void handshake_reason(SSL *ssl, int ret, char *msg, size_t size)
+{
+    long v = SSL_get_verify_result(ssl);
+    int e = SSL_get_error(ssl, ret);
+
+    if (v != X509_V_OK) {
+        snprintf(msg, size, "certificate verify failed: %s", X509_verify_cert_error_string(v));
+        ERR_clear_error();
+    } else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+        snprintf(msg, size, "%s", ret == 0 || errno == 0 ? "the server closed the connection" : strerror(errno));
+    } else {
+        ssl_reason(msg, size, "handshake failed");
+    }
+}
+
+sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *host, int64_t deadline_ms,
+                      sl_error *err)
+{
+    const char *name = o->peer_name ? o->peer_name : host;
+    unsigned char ip[16];
+    int is_ip = name && (inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1);
+    SSL_CTX *ctx;
+    SSL *ssl;
+    sl_tls *t;
+    char why[200];
+    int flags;
+
+    *out = NULL;
+    ERR_clear_error();
+    if (!(ctx = ctx_new(o, err))) {
+        return SL_ERR_CONNECT;
+    }
+    ssl = SSL_new(ctx);
+    SSL_CTX_free(ctx); /* the session holds its own reference */
+    t = calloc(1, sizeof(*t));
+    if (!ssl || !t || SSL_set_fd(ssl, fd) != 1) {
+        SSL_free(ssl);
+        free(t);
+        ERR_clear_error();
+        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    t->ssl = ssl;
+    t->fd = fd;
+    if (name && !is_ip) {
+        SSL_set_tlsext_host_name(ssl, name);
+    }
+    if (o->verify_peer && o->verify_peer_name && name) {
+        X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        if ((is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name) : X509_VERIFY_PARAM_set1_host(param, name, 0)) != 1) {
+            sl_tls_free(t);
+            ERR_clear_error();
+            sl_error_set(err, SL_ERR_CONNECT, "TLS setup failed: cannot check the peer name");
+            return SL_ERR_CONNECT;
+        }
+    }
+    flags = fcntl(fd, F_GETFL, 0);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        sl_tls_free(t);
+        sl_error_set(err, SL_ERR_CONNECT, "TLS setup failed: %s", strerror(errno));
+        return SL_ERR_CONNECT;
+    }
+    for (;;) {
+        int ret = SSL_connect(ssl), e, w;
+
+        if (ret == 1) {
+            break;
+        }
+        e = SSL_get_error(ssl, ret);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            w = wait_fd(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ms);
+            if (w == 1) {
+                continue;
+            }
+            sl_tls_free(t);
+            ERR_clear_error();
+            sl_error_set(err, w == 0 ? SL_ERR_TIMEOUT : SL_ERR_CONNECT, "%s",
+                         w == 0 ? "the TLS handshake timed out" : strerror(errno));
+            return w == 0 ? SL_ERR_TIMEOUT : SL_ERR_CONNECT;
+        }
+        handshake_reason(ssl, ret, why, sizeof(why));
+        sl_tls_free(t);
+        sl_error_set(err, SL_ERR_CONNECT, "TLS handshake failed: %s", why);
+        return SL_ERR_CONNECT;
+    }
+    *out = t;
+    return SL_OK;
+}
+
+void sl_tls_free(sl_tls *t)
+{
+    if (!t) {
+        return;
+    }
+    /* No SSL_shutdown: a close_notify written here could land in another
+     * process' session (fork). The caller closes the socket. */
+    SSL_free(t->ssl);
+    free(t);
+}
+
+/* An I/O failure of an established session, as text; *eof when the peer
+ * closed. */
+static void io_reason(sl_tls *t, int ret, int *eof, char *msg, size_t size)
+{
+    int e = SSL_get_error(t->ssl, ret);
+
+    *eof = 0;
+    if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && (ret == 0 || errno == 0))) {
+        *eof = 1;
+        snprintf(msg, size, "closed");
+        ERR_clear_error();
+    } else if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+        snprintf(msg, size, "%s", strerror(errno));
+    } else {
+        ssl_reason(msg, size, "TLS error");
+    }
+}
+
+int sl_tls_write(sl_tls *t, const char *buf, size_t len, int64_t deadline_ms, char *msg, size_t msg_size)
+{
+    int eof;
+
+    ERR_clear_error();
+    while (len > 0) {
+        int n = SSL_write(t->ssl, buf, len > 1 << 30 ? 1 << 30 : (int)len), e;
+
+        if (n > 0) {
+            buf += n;
+            len -= (size_t)n;
+            continue;
+        }
+        e = SSL_get_error(t->ssl, n);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            int w = wait_fd(t->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ms);
+            if (w == 1) {
+                continue;
+            }
+            snprintf(msg, msg_size, "%s", w == 0 ? "timed out" : strerror(errno));
+            errno = w == 0 ? ETIMEDOUT : errno;
+            return -1;
+        }
+        io_reason(t, n, &eof, msg, msg_size);
+        return -1;
+    }
+    return 0;
+}
+
+ssize_t sl_tls_read(sl_tls *t, char *buf, size_t size, int64_t deadline_ms, int *eof, char *msg, size_t msg_size)
+{
+    *eof = 0;
+    ERR_clear_error();
+    for (;;) {
+        int n = SSL_read(t->ssl, buf, size > 1 << 30 ? 1 << 30 : (int)size), e, w;
+
+        if (n > 0) {
+            return n;
+        }
+        e = SSL_get_error(t->ssl, n);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+            io_reason(t, n, eof, msg, msg_size);
+            return -1;
+        }
+        w = wait_fd(t->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ms);
+        if (w == 0) {
+            return 0;
+        }
+        if (w < 0) {
+            snprintf(msg, msg_size, "%s", strerror(errno));
+            return -1;
+        }
+    }
+}
+
+int sl_tls_pending(const sl_tls *t)
+{
+    return SSL_pending(t->ssl) > 0;
+}
+
+#endif /* SL_HAVE_OPENSSL */
