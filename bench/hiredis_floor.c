@@ -1,13 +1,14 @@
 /*
  * hiredis_floor: the floor for slotlock's client overhead.
  *
- * Sends exactly what the extension sends for acquire + release (EVALSHA of
- * the scripts in src/sl_scripts.c, same KEYS and ARGV, NOSCRIPT -> EVAL) on
- * one blocking hiredis connection, and nothing else: no PHP, no argument
- * checks, no SlotLock object. Whatever slotlock costs above this is client
- * overhead.
+ * Sends exactly what the extension sends for acquire + release (wire format
+ * 2, fencing off: SET NX PX GET and the release1 script for one slot, the
+ * scripts of src/sl_scripts.c with the same KEYS and ARGV for more, NOSCRIPT
+ * -> EVAL) on one blocking hiredis connection, and nothing else: no PHP, no
+ * argument checks, no SlotLock object. Whatever slotlock costs above this is
+ * client overhead.
  *
- *   cc -O2 -Isrc bench/hiredis_floor.c src/sl_scripts.c src/sl_sha1.c \
+ *   cc -O2 -Isrc bench/hiredis_floor.c src/sl_scripts.c src/sl_sha1.c src/sl_conn.c src/sl_dsn.c \
  *      $(pkg-config --cflags --libs hiredis) -o hiredis_floor
  *
  *   hiredis_floor [--host H] [--port P] [--prefix X] [--mode pair|segments|anyof]
@@ -88,7 +89,6 @@ static void die(const char *what, redisContext *c)
 
 typedef struct {
     redisContext *c;
-    char fence_key[128], active_key[128];
     char keys[MAX_KEYS][128];
     size_t key_lens[MAX_KEYS];
 } floor_ctx;
@@ -197,34 +197,74 @@ static void gen_owner(char out[33])
     out[32] = '\0';
 }
 
-/* acquire keys[from, from+n) cut into groups; returns the 1-based candidate taken (0: none). */
+/* A plain command through the same formatter as the scripts; the caller frees. */
+static redisReply *command(floor_ctx *f, int argc, const char **argv, size_t *lens)
+{
+    redisReply *r = raw ? raw_command(f->c, argc, argv, lens) : redisCommandArgv(f->c, argc, argv, lens);
+
+    if (!r) {
+        die(argv[0], f->c);
+    }
+    return r;
+}
+
+/* acquire keys[from, from+n) cut into groups; returns the 1-based candidate taken (0: none).
+ * Wire format 2, fencing off: one key is SET <key> h:0:<owner> NX PX <ttl> GET (the script only
+ * when that key is taken); more keys the acquire script, KEYS = [a slot key in the fence
+ * counter's place, slot...], ARGV = [owner, ttl_ms, "0", n1, n2, ...]. */
 static long acquire(floor_ctx *f, size_t from, size_t n, const size_t *groups, size_t n_groups, const char *owner)
 {
-    const char *argv[3 + 2 + MAX_KEYS + 2 + MAX_KEYS];
-    size_t lens[3 + 2 + MAX_KEYS + 2 + MAX_KEYS];
-    char numkeys[24], ttl[24], nums[MAX_KEYS][24];
+    const char *argv[3 + 1 + MAX_KEYS + 3 + MAX_KEYS];
+    size_t lens[3 + 1 + MAX_KEYS + 3 + MAX_KEYS];
+    char numkeys[24], ttl[24], nums[MAX_KEYS][24], value[4 + 64];
     int argc = 0;
     size_t i;
     long cand;
     redisReply *r;
 
+    fmt_num(ttl, 300000);
+    if (n == 1) {
+        int vlen = snprintf(value, sizeof(value), "h:0:%s", owner);
+        argv[0] = "SET";
+        lens[0] = 3;
+        argv[1] = f->keys[from];
+        lens[1] = f->key_lens[from];
+        argv[2] = value;
+        lens[2] = (size_t)vlen;
+        argv[3] = "NX";
+        lens[3] = 2;
+        argv[4] = "PX";
+        lens[4] = 2;
+        argv[5] = ttl;
+        lens[5] = strlen(ttl);
+        argv[6] = "GET";
+        lens[6] = 3;
+        r = command(f, 7, argv, lens);
+        cand = r->type == REDIS_REPLY_NIL ? 1 : 0;
+        if (r->type != REDIS_REPLY_NIL && r->type != REDIS_REPLY_STRING) {
+            die("unexpected SET reply", NULL);
+        }
+        freeReplyObject(r);
+        if (cand) {
+            return cand;
+        }
+    }
     argc = 2;
-    fmt_num(numkeys, n + 2);
+    fmt_num(numkeys, n + 1);
     argv[argc] = numkeys;
     lens[argc++] = strlen(numkeys);
-    argv[argc] = f->fence_key;
-    lens[argc++] = strlen(f->fence_key);
-    argv[argc] = f->active_key;
-    lens[argc++] = strlen(f->active_key);
+    argv[argc] = f->keys[from];
+    lens[argc++] = f->key_lens[from];
     for (i = 0; i < n; i++) {
         argv[argc] = f->keys[from + i];
         lens[argc++] = f->key_lens[from + i];
     }
     argv[argc] = owner;
     lens[argc++] = strlen(owner);
-    fmt_num(ttl, 300000);
     argv[argc] = ttl;
     lens[argc++] = strlen(ttl);
+    argv[argc] = "0";
+    lens[argc++] = 1;
     for (i = 0; i < n_groups; i++) {
         fmt_num(nums[i], groups[i]);
         argv[argc] = nums[i];
@@ -240,28 +280,33 @@ static long acquire(floor_ctx *f, size_t from, size_t n, const size_t *groups, s
     return cand;
 }
 
+/* One key: the release1 compare-and-delete of "h:0:<owner>" (Redis 7 has no DELIFEQ/DELEX);
+ * more: the release script, KEYS = [slot...], ARGV = [owner]. */
 static long release(floor_ctx *f, size_t from, size_t n, const char *owner)
 {
-    const char *argv[3 + 1 + MAX_KEYS + 1];
-    size_t lens[3 + 1 + MAX_KEYS + 1];
-    char numkeys[24];
+    const char *argv[3 + MAX_KEYS + 1];
+    size_t lens[3 + MAX_KEYS + 1];
+    char numkeys[24], value[4 + 64];
     int argc = 2;
     size_t i;
     long released;
     redisReply *r;
 
-    fmt_num(numkeys, n + 1);
+    fmt_num(numkeys, n);
     argv[argc] = numkeys;
     lens[argc++] = strlen(numkeys);
-    argv[argc] = f->active_key;
-    lens[argc++] = strlen(f->active_key);
     for (i = 0; i < n; i++) {
         argv[argc] = f->keys[from + i];
         lens[argc++] = f->key_lens[from + i];
     }
-    argv[argc] = owner;
-    lens[argc++] = strlen(owner);
-    r = script(f, SL_SCRIPT_RELEASE, argc, argv, lens);
+    if (n == 1) {
+        argv[argc] = value;
+        lens[argc++] = (size_t)snprintf(value, sizeof(value), "h:0:%s", owner);
+    } else {
+        argv[argc] = owner;
+        lens[argc++] = strlen(owner);
+    }
+    r = script(f, n == 1 ? SL_SCRIPT_RELEASE1 : SL_SCRIPT_RELEASE, argc, argv, lens);
     if (r->type != REDIS_REPLY_INTEGER) {
         die("unexpected release reply", NULL);
     }
@@ -279,8 +324,6 @@ static void floor_open(floor_ctx *f, long svc)
     if (!f->c || f->c->err) {
         die("connect", f->c);
     }
-    snprintf(f->fence_key, sizeof(f->fence_key), "%s:fence", prefix);
-    snprintf(f->active_key, sizeof(f->active_key), "%s:active", prefix);
     /* Same key shape as the extension: <prefix>:c<company>:s<service>:t<YmdHi>,
      * one segment / candidate every 30 minutes. */
     for (i = 0; i < k; i++) {

@@ -557,7 +557,9 @@ sl_status sl_lock_acquire(sl_locker *lk, const sl_keylist *keys, const size_t *g
             return rc;
         }
     }
-    extra[0] = aux.fence;
+    /* without fencing the counter is never touched: pass a slot key in its place, so an
+     * ACL user needs no access to <prefix>#fence */
+    extra[0] = lk->fencing ? aux.fence : keys->keys[0];
     if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }
@@ -632,7 +634,9 @@ sl_status sl_lock_commit(sl_locker *lk, const sl_keylist *keys, const char *owne
     if ((rc = lk_aux(lk, keys, &aux, err)) != SL_OK) {
         return rc;
     }
-    extra[0] = aux.fence;
+    /* without fencing the counter is never touched: pass a slot key in its place, so an
+     * ACL user needs no access to <prefix>#fence */
+    extra[0] = lk->fencing ? aux.fence : keys->keys[0];
     if (key_vec_build(&kv, extra, 1, keys, err) != SL_OK) {
         return SL_ERR_NOMEM;
     }

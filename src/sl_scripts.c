@@ -337,17 +337,19 @@ static void cmd_vec_fill(cmd_vec *c, size_t at, size_t nkeys, const char *const 
     }
 }
 
-/* Asks once per connection which compare-and-delete command the server has. */
-static void detect_caps(sl_node *node)
+/* Asks once per connection which compare-and-delete command the server has.
+ * A refusal (NOPERM, a renamed COMMAND) means neither: the script. Fails only
+ * when the connection itself failed (then the caller must not try again). */
+static sl_status detect_caps(sl_node *node, sl_error *err)
 {
     static const char *const argv[4] = {"COMMAND", "INFO", "DELIFEQ", "DELEX"};
     static const size_t lens[4] = {7, 4, 7, 5};
     redisReply *r = NULL;
-    sl_error ignored;
     int caps = SL_CAP_KNOWN;
+    sl_status rc;
 
-    if (sl_node_command(node, 4, (const char **)argv, lens, &r, &ignored) == SL_OK && r &&
-        r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+    rc = sl_node_command(node, 4, (const char **)argv, lens, &r, err);
+    if (rc == SL_OK && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
         if (r->element[0] && r->element[0]->type == REDIS_REPLY_ARRAY) {
             caps |= SL_CAP_DELIFEQ;
         } else if (r->element[1] && r->element[1]->type == REDIS_REPLY_ARRAY) {
@@ -357,9 +359,11 @@ static void detect_caps(sl_node *node)
     if (r) {
         freeReplyObject(r);
     }
-    if (node->conn) {
-        node->conn->caps |= caps;
+    if (!node->conn) {
+        return rc != SL_OK ? rc : SL_ERR_IO; /* the connection is gone */
     }
+    node->conn->caps |= caps;
+    return SL_OK;
 }
 
 /* KEYS = [key], ARGV = [value]: deletes key when it holds exactly value. */
@@ -371,7 +375,10 @@ static sl_status run_delete_if_equal(sl_node *node, const char *const *keys, con
     size_t lens[4];
 
     if (!node->conn || !(node->conn->caps & SL_CAP_KNOWN)) {
-        detect_caps(node);
+        sl_status rc = detect_caps(node, err);
+        if (rc != SL_OK) {
+            return rc;
+        }
     }
     if (node->conn && (node->conn->caps & SL_CAP_DELIFEQ)) {
         argv[0] = "DELIFEQ";

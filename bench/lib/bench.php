@@ -246,28 +246,23 @@ $plan = [
 ];
 $targets = [
     // scenario, variant, peer (row), what, threshold check on ratio = peer time / slotlock time, shown value
-    ['pair', 1, FLOOR, 'slotlock pair within 1.05 x the hiredis floor',
-        fn ($r) => 1 / $r <= 1.05, fn ($r) => sprintf('sl/floor %.2fx <= 1.05', 1 / $r)],
-    ['segments', 4, 'laravel-phpredis', 'compound k=4 >= 3.5 x faster than Laravel (phpredis), acquire + release',
-        fn ($r) => $r >= 3.5, fn ($r) => sprintf('%.2fx >= 3.5', $r)],
-    ['segments', 4, 'laravel-predis', 'compound k=4 >= 3.5 x faster than Laravel (predis), acquire + release',
-        fn ($r) => $r >= 3.5, fn ($r) => sprintf('%.2fx >= 3.5', $r)],
-    ['anyof', 8, 'laravel-phpredis', 'any-of-8 >= 5 x faster than a Laravel loop (phpredis), acquire + release',
-        fn ($r) => $r >= 5, fn ($r) => sprintf('%.2fx >= 5', $r)],
-    ['anyof', 8, 'laravel-predis', 'any-of-8 >= 5 x faster than a Laravel loop (predis), acquire + release',
-        fn ($r) => $r >= 5, fn ($r) => sprintf('%.2fx >= 5', $r)],
-    ['segments-acq', 4, 'laravel-phpredis', 'compound k=4 >= 3.5 x faster than Laravel (phpredis), acquire only',
-        fn ($r) => $r >= 3.5, fn ($r) => sprintf('%.2fx >= 3.5', $r)],
-    ['segments-acq', 4, 'laravel-predis', 'compound k=4 >= 3.5 x faster than Laravel (predis), acquire only',
-        fn ($r) => $r >= 3.5, fn ($r) => sprintf('%.2fx >= 3.5', $r)],
-    ['anyof-acq', 8, 'laravel-phpredis', 'any-of-8 >= 5 x faster than a Laravel loop (phpredis), acquire only',
-        fn ($r) => $r >= 5, fn ($r) => sprintf('%.2fx >= 5', $r)],
-    ['anyof-acq', 8, 'laravel-predis', 'any-of-8 >= 5 x faster than a Laravel loop (predis), acquire only',
-        fn ($r) => $r >= 5, fn ($r) => sprintf('%.2fx >= 5', $r)],
-    ['throughput', 32, 'phpredis', '32-process throughput >= phpredis by hand',
+    // (issue 12; the Laravel leads are those of slotlock 0.1.0's last full run, bench/RESULTS.md)
+    ['pair', 1, 'phpredis', 'pair wall <= 1.00 x phpredis by hand',
+        fn ($r) => $r >= 1.0, fn ($r) => sprintf('sl/ph %.2fx <= 1.00', 1 / $r)],
+    ['pair', 1, 'polyfill', 'the extension >= 2 x faster than its own polyfill on a pair',
+        fn ($r) => $r >= 2.0, fn ($r) => sprintf('%.2fx >= 2', $r)],
+    ['segments', 4, 'laravel-phpredis', 'compound k=4 keeps its lead over Laravel (phpredis): >= 1.95 x',
+        fn ($r) => $r >= 1.95, fn ($r) => sprintf('%.2fx >= 1.95', $r)],
+    ['segments', 4, 'laravel-predis', 'compound k=4 keeps its lead over Laravel (predis): >= 2.27 x',
+        fn ($r) => $r >= 2.27, fn ($r) => sprintf('%.2fx >= 2.27', $r)],
+    ['anyof', 8, 'laravel-phpredis', 'any-of-8 keeps its lead over a Laravel loop (phpredis): >= 2.12 x',
+        fn ($r) => $r >= 2.12, fn ($r) => sprintf('%.2fx >= 2.12', $r)],
+    ['anyof', 8, 'laravel-predis', 'any-of-8 keeps its lead over a Laravel loop (predis): >= 2.48 x',
+        fn ($r) => $r >= 2.48, fn ($r) => sprintf('%.2fx >= 2.48', $r)],
+    ['throughput', 32, 'phpredis', '32-process throughput >= 1.0 x phpredis by hand',
         fn ($r) => $r >= 1, fn ($r) => sprintf('sl/ph ops %.2fx >= 1', $r)],
-    ['cpu', 1, 'phpredis', 'slotlock client instructions < half of phpredis by hand',
-        fn ($r) => 1 / $r < 0.5, fn ($r) => sprintf('sl/ph %.2fx < 0.5', 1 / $r)],
+    ['cpu', 1, 'phpredis', 'client instructions per pair <= 0.5 x phpredis by hand',
+        fn ($r) => 1 / $r <= 0.5, fn ($r) => sprintf('sl/ph %.2fx <= 0.5', 1 / $r)],
 ];
 if ($cfg['only']) {
     $plan = array_intersect_key($plan, array_flip($cfg['only']));
@@ -397,10 +392,15 @@ if ((!$cfg['only'] || in_array('server', $cfg['only'], true)) && $cfg['srv_ops']
 /* ---------------------------------- what the wire format costs Redis --- */
 
 $SC = [];
-if ((!$cfg['only'] || in_array('scripts', $cfg['only'], true)) && $cfg['srv_ops'] > 0) {
+/* The design study behind wire format 2 (format 1's scripts and variants of them): only on
+ * request (--only scripts), from git dd093ad's src/sl_scripts.c. */
+$v1src = sys_get_temp_dir() . '/slotlock-v1-sl_scripts.c';
+if ($cfg['only'] && in_array('scripts', $cfg['only'], true) && $cfg['srv_ops'] > 0
+    && trim((string) shell_exec('git -C ' . escapeshellarg(__DIR__) . ' show dd093ad:src/sl_scripts.c > ' . escapeshellarg($v1src)
+        . ' 2>/dev/null && echo ok')) === 'ok') {
     foreach (['pair' => $cfg['srv_ops'], 'anyof' => max(1, intdiv($cfg['srv_ops'], 2))] as $case => $n) {
         $cmd = [$cfg['php'], __DIR__ . '/script_cost.php', '--host', $cfg['host'], '--port', (string) $cfg['port'],
-                '--case', $case, '--pairs', (string) $n, '--rounds', (string) $cfg['rounds']];
+                '--case', $case, '--pairs', (string) $n, '--rounds', (string) $cfg['rounds'], '--src', $v1src];
         if (($j = decode_run($cmd, run_cmd($cmd, 900), "script cost $case")) !== null) {
             $SC[$case] = $j;
         }
@@ -627,6 +627,11 @@ if ($SRV) {
             $srvCsv[] = [$scen, $v, $peer, bench_peer_label($peer), $scen === 'pair' ? $cfg['srv_ops'] : max(1, intdiv($cfg['srv_ops'], 3)),
                          round($us, 3), round($client, 3), round($sys, 3), round($calls, 3), $names];
         }
+        if ($sv === 'pair 1' && isset($byPeer['phpredis'][0]) && $byPeer['phpredis'][0] > 0) {
+            $rs = $slS / $byPeer['phpredis'][0];
+            $summary[] = ['Redis CPU per pair <= 1.0 x phpredis by hand', sprintf('sl/ph %.2fx <= 1.00 (%.2f vs %.2f us)', $rs, $slS,
+                $byPeer['phpredis'][0]), $rs <= 1.0 ? 'yes' : 'NO'];
+        }
         $txt[] = sprintf("### CPU per operation, server and client: %s (one peer at a time, median of %d interleaved rounds; server: Redis INFO cpu user+sys; client: getrusage user+sys of the client process over the measured ops; commands include those run inside scripts)\n\n",
                 $what[$sv] ?? $sv, $cfg['srv_rounds'])
             . table(['peer', 'server CPU us/op', 'client CPU us/op', 'total', 'total ratio vs slotlock',
@@ -636,7 +641,7 @@ if ($SRV) {
 
 if ($SC) {
     $desc = [
-        'current' => 'the scripts of src/sl_scripts.c (what slotlock sends)',
+        'current' => 'format 1\'s scripts (slotlock 0.1.0, git dd093ad)',
         'no-index' => 'the same without the <prefix>:active sorted set (TIME, ZADD, ZREMRANGEBYSCORE, ZREM)',
         'lean' => 'no index, and PTTL of blockers only when no candidate is free',
         'empty' => 'two EVALSHA of "return 1", same KEYS/ARGV: the fixed cost of 2 script calls',

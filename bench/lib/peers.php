@@ -177,43 +177,57 @@ function bench_c_scripts(?string $file = null): array
 
 /*
  * A diagnostic peer: phpredis sending exactly what the extension sends
- * (EVALSHA of the acquire / release scripts of src/sl_scripts.c, same KEYS
- * and ARGV, a 32-hex owner from random_bytes(16)). Against slotlock it
- * isolates the extension's own cost; against the hiredis floor, PHP's.
+ * (wire format 2: one slot is SET <key> h:0:<owner> NX PX <ttl> GET and the
+ * release1 compare-and-delete script; compound and any-of are the acquire and
+ * release scripts of src/sl_scripts.c, same KEYS and ARGV; a 32-hex owner
+ * from random_bytes(16)). Against slotlock it isolates the extension's own
+ * cost; against the hiredis floor, PHP's.
  */
 final class WirePeer extends Peer
 {
     private Redis $r;
     private string $acq;
     private string $rel;
+    private string $rel1;
 
     public function __construct(string $host, int $port, string $prefix, int $service)
     {
         parent::__construct($host, $port, $prefix, $service);
         $this->r = bench_phpredis($host, $port, false);
         $c = bench_c_scripts();
-        if (!isset($c['acquire'], $c['release'])) {
-            self::fail('no acquire/release script in src/sl_scripts.c');
+        if (!isset($c['acquire'], $c['release'], $c['release1'])) {
+            self::fail('no acquire/release/release1 script in src/sl_scripts.c');
         }
         $this->acq = (string) $this->r->script('load', $c['acquire']);
         $this->rel = (string) $this->r->script('load', $c['release']);
+        $this->rel1 = (string) $this->r->script('load', $c['release1']);
     }
 
     /** Candidates of keys [from, from + n) cut in groups: the 1-based candidate taken, 0 if none. */
     private function take(array $keys, array $groups, string $owner): int
     {
-        $args = [$this->prefix . ':fence', $this->prefix . ':active', ...$keys, $owner, (string) (BENCH_TTL * 1000)];
+        if (count($keys) === 1) {
+            $old = $this->r->rawCommand('SET', $keys[0], "h:0:$owner", 'NX', 'PX', (string) (BENCH_TTL * 1000), 'GET');
+            if ($old === false || $old === null) {
+                return 1;
+            }
+        }
+        /* KEYS[1]: the fence counter's place, a slot key when fencing is off */
+        $args = [$keys[0], ...$keys, $owner, (string) (BENCH_TTL * 1000), '0'];
         foreach ($groups as $g) {
             $args[] = (string) $g;
         }
-        $res = $this->r->evalSha($this->acq, $args, 2 + count($keys));
+        $res = $this->r->evalSha($this->acq, $args, 1 + count($keys));
         is_array($res) || self::fail('acquire: ' . $this->r->getLastError());
         return $res[0];
     }
 
     private function drop(array $keys, string $owner): int
     {
-        return (int) $this->r->evalSha($this->rel, [$this->prefix . ':active', ...$keys, $owner], 1 + count($keys));
+        if (count($keys) === 1) {
+            return (int) $this->r->evalSha($this->rel1, [$keys[0], "h:0:$owner"], 1);
+        }
+        return (int) $this->r->evalSha($this->rel, [...$keys, $owner], count($keys));
     }
 
     public function pair(): void

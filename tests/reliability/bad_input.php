@@ -250,7 +250,7 @@ function lock_values(): array
         'key no t' => "$p:c1:s31", 'key short t' => "$p:c1:s31:t2030", 'key ,' => ',', 'key trailing ,' => O::$lock->key . ',',
         'key ,,' => O::$lock->key . ',,' . O::$lock->key, 'key duplicated' => O::$lock->key . ',' . O::$lock->key,
         'key 1000 keys' => implode(',', array_fill(0, 1000, O::$lock->key)), 'key prefix only' => "$p:",
-        'key fence' => "$p:fence", 'key active' => "$p:active", 'key {c1}' => "$p:{c1}:s31:t203011241400",
+        'key fence' => "$p:fence", 'key active' => "$p:active", 'key #fence' => "$p#fence", 'key {c1}' => "$p:{c1}:s31:t203011241400",
         'key resource' => "$p:c1:rstaff:b203011241400", 'key resource bad' => "$p:c1:r:b203011241400",
         'key unicode' => "$p:cü:s31:t203011241400", 'key NUL' => O::$lock->key . "\0", 'key spaces' => ' ' . O::$lock->key,
         'key glob' => "$p:*", 'key 13 digits' => "$p:c1:s31:t2030112414000", 'key month 13' => "$p:c1:s31:t203013241400",

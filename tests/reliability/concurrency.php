@@ -476,9 +476,9 @@ if ($wait > 0) {
     usleep($wait * 1000);
 }
 $held = rl_held_keys($raw, $prefix);
-$markers = array_values(array_filter(rl_scan($raw, "$prefix:c*"), fn ($k) => $raw->hExists($k, 'booked')));
+$markers = array_values(array_filter(rl_scan($raw, "$prefix:c*"), fn ($k) => rl_field($raw, $k, 'booked') !== false));
 $active = $svc->activeLocks();
-$markersAfter = array_values(array_filter(rl_scan($raw, "$prefix:c*"), fn ($k) => $raw->hExists($k, 'booked')));
+$markersAfter = array_values(array_filter(rl_scan($raw, "$prefix:c*"), fn ($k) => rl_field($raw, $k, 'booked') !== false));
 rl_check($held === [], 'once the holds\' TTLs passed only booked markers are left',
     $held ? count($held) . ' left, e.g. ' . json_encode(array_slice($held, 0, 3, true)) : count($markers) . ' booked markers');
 rl_check($active <= count($markers) && $active >= count($markersAfter), 'activeLocks() counts exactly the booked markers',

@@ -108,7 +108,7 @@ function audit(Redis $r, string $prefix, array $live, array $threw, int $ttl = T
 {
     $bad = [];
     foreach (rl_scan($r, "$prefix:c*") as $k) {
-        [$owner, $booked] = array_values($r->hMGet($k, ['owner', 'booked']));
+        ['owner' => $owner, 'booked' => $booked] = rl_parse($r->get($k));   /* one read: no race with expiry */
         $pttl = $r->pttl($k);
         if ($owner === false && $pttl === -2) {
             continue;                                 /* expired meanwhile */
@@ -847,18 +847,18 @@ function scenario_lost_reply(): void
     $svc->commit($w, 'warm');
     $svc->release($w, 'warm');
     $svc->activeLocks();
-    $held = fn (string $k) => $r->hGet($k, 'owner');
+    $held = fn (string $k) => rl_field($r, $k, 'owner');
     $k1 = $svc->key(1, 1, T);
     $cases = [
         /* label => [setup, call, expected answer check, state check] */
         'acquire' => [null, fn () => $svc->acquire(1, 1, T, 'o1'),
-            fn ($v) => $v instanceof SlotLock && $v->owner === 'o1' && $v->fence === (int) $r->hGet($k1, 'fence'),
+            fn ($v) => $v instanceof SlotLock && $v->owner === 'o1' && $v->fence === rl_fence($r, $k1),
             fn () => $held($k1) === 'o1'],
         'validate' => [null, fn () => $svc->validate($k1, 'o1'), fn ($v) => $v === true, fn () => true],
         'extend' => [null, fn () => $svc->extend($k1, 'o1', 100), fn ($v) => $v instanceof SlotLock, fn () => $r->pttl($k1) > 90000],
         'release' => [null, fn () => $svc->release($k1, 'o1'), fn ($v) => $v === true, fn () => !$r->exists($k1)],
         'commit' => [fn () => $svc->acquire(1, 2, T, 'o2'), fn () => $svc->commit($svc->key(1, 2, T), 'o2', 'bk2'),
-            fn ($v) => $v === true, fn () => $r->hGet($svc->key(1, 2, T), 'booked') === 'bk2'],
+            fn ($v) => $v === true, fn () => rl_field($r, $svc->key(1, 2, T), 'booked') === 'bk2'],
         'check' => [null, fn () => $flow->check(['available' => true], 1, 3, T, 'o3'),
             fn ($v) => ($v['lock_key'] ?? null) === $svc->key(1, 3, T), fn () => $held($svc->key(1, 3, T)) === 'o3'],
         'beginBooking' => [null, fn () => $flow->beginBooking($svc->key(1, 3, T), 'o3'),
@@ -867,7 +867,7 @@ function scenario_lost_reply(): void
             fn ($v) => $v === true, fn () => !$r->exists($svc->key(1, 3, T))],
         'finishBooking(true)' => [fn () => $flow->check(['available' => true], 1, 4, T, 'o4'),
             fn () => $flow->finishBooking($svc->key(1, 4, T), 'o4', true, 'bk4'),
-            fn ($v) => $v === true, fn () => $r->hGet($svc->key(1, 4, T), 'booked') === 'bk4'],
+            fn ($v) => $v === true, fn () => rl_field($r, $svc->key(1, 4, T), 'booked') === 'bk4'],
     ];
     foreach ($cases as $label => [$setup, $fn, $answerOk, $stateOk]) {
         if ($setup) {

@@ -287,15 +287,52 @@ function rl_held_keys(Redis $r, string $prefix): array
             continue;
         }
         $type = $r->type($k);
-        if ($type !== Redis::REDIS_HASH) {
+        if ($type !== Redis::REDIS_STRING) {
             $out[$k] = "type $type";
             continue;
         }
-        if (!$r->hExists($k, 'booked') && $r->exists($k)) {
+        $v = $r->get($k);
+        if (is_string($v) && str_starts_with($v, 'h:')) {
             $out[$k] = 'hold, pttl ' . $r->pttl($k);
+        } elseif (!is_string($v) || !str_starts_with($v, 'b:')) {
+            $out[$k] = $v === false ? 'gone' : 'not format 2';
         }
     }
+    return array_filter($out, fn ($d) => $d !== 'gone');
+}
+
+/**
+ * One field of a slot value of wire format 2 ("h:<fence>:<owner>" or
+ * "b:<fence>:<idlen>:<id>:<owner>"): owner, booked (the booking id), fence; false when absent.
+ */
+function rl_field(Redis $r, string $key, string $field): string|false
+{
+    return rl_parse($r->get($key))[$field] ?? false;
+}
+
+/** A slot value (GET's answer) as ['owner' =>, 'booked' =>, 'fence' =>], each false when absent. */
+function rl_parse(mixed $v): array
+{
+    $out = ['owner' => false, 'booked' => false, 'fence' => false];
+    if (!is_string($v) || !preg_match('/^([hb]):([0-9]+):/', $v, $m)) {
+        return $out;
+    }
+    $rest = substr($v, strlen($m[0]));
+    $out['fence'] = $m[2];
+    if ($m[1] === 'h') {
+        $out['owner'] = $rest;
+    } elseif (preg_match('/^([0-9]+):/', $rest, $n)) {
+        $out['booked'] = substr($rest, strlen($n[0]), (int) $n[1]);
+        $out['owner'] = substr($rest, strlen($n[0]) + (int) $n[1] + 1);
+    }
     return $out;
+}
+
+/** The fence at a slot key as SlotLock->fence says it: null when none (fencing off). */
+function rl_fence(Redis $r, string $key): ?int
+{
+    $f = rl_field($r, $key, 'fence');
+    return $f === false || $f === '0' ? null : (int) $f;
 }
 
 /** Milliseconds since $t0 (hrtime ns). */

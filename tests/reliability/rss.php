@@ -35,7 +35,7 @@ $raw = $srv->client();
 $prefix = rl_prefix('rss');
 $opts = ['host' => '127.0.0.1', 'port' => $srv->port, 'prefix' => $prefix, 'booked_ttl' => 1];
 $badPrefix = rl_prefix('rssbad');
-$raw->set("$badPrefix:fence", 'not a number');          /* INCR fails: a Redis error reply */
+$raw->set("$badPrefix#fence", 'not a number');          /* INCR fails: a Redis error reply */
 
 $svc = new SlotLockService($opts);
 $flow = new AvailabilityWithLock($svc);
@@ -45,7 +45,7 @@ $svc->onEvent(function (array $ev) use (&$events) {
 });
 $dead = new SlotLockService(['host' => '127.0.0.1', 'port' => 1, 'timeout' => 0.2, 'password' => 'pw']);
 $deadFlow = new AvailabilityWithLock($dead);
-$broken = new SlotLockService(['host' => '127.0.0.1', 'port' => $srv->port, 'prefix' => $badPrefix]);
+$broken = new SlotLockService(['host' => '127.0.0.1', 'port' => $srv->port, 'prefix' => $badPrefix, 'fencing' => true]);
 
 $ops = 0;
 $killedTwice = 0;

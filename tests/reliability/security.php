@@ -251,14 +251,18 @@ foreach ($commands as $cmd) {
         $admin->select($db);
         foreach (rl_scan($admin, 'slot_lock:*') as $k) {
             if ($admin->pttl($k) === -1 && !str_ends_with($k, ':fence') && !str_ends_with($k, ':active')) {
-                $noTtl[] = "$k " . json_encode($admin->hGetAll($k));
+                $noTtl[] = "$k " . json_encode($admin->get($k));
             }
         }
     }
     $admin->select(0);
     $table[$cmd] = [count($conn), count($other), count($wrong), count($noTtl)];
-    rl_check($conn !== [] && $other === [] && $wrong === [] && $noTtl === [],
-        "without +$cmd: calls fail with SlotLockConnectionException, none answers wrongly, no key without TTL",
+    /* optional: +incr is only used with fencing => true, +command|info only to look for
+     * DELIFEQ/DELEX (a refusal means the release script): without them everything works */
+    $optional = in_array($cmd, ['incr', 'command|info'], true);
+    rl_check(($optional ? $conn === [] : $conn !== []) && $other === [] && $wrong === [] && $noTtl === [],
+        $optional ? "without +$cmd (optional without fencing): every call answers right, no key without TTL"
+                  : "without +$cmd: calls fail with SlotLockConnectionException, none answers wrongly, no key without TTL",
         sprintf('%d SlotLockConnectionException', count($conn))
         . ($other ? '; ' . count($other) . ' other: ' . implode('; ', array_slice($other, 0, 2)) : '')
         . ($wrong ? '; ' . count($wrong) . ' WRONG ANSWERS: ' . implode('; ', array_slice($wrong, 0, 3)) : '')
@@ -280,7 +284,7 @@ $svc->commit($booked, 'booker-1', 'bk-9', 60);
 $snapshot = function () use ($admin, $single, $compound, $booked): array {
     $s = [];
     foreach (array_merge($single->keys, $compound->keys, $booked->keys) as $k) {
-        $s[$k] = [$admin->hGetAll($k), $admin->pttl($k)];
+        $s[$k] = [$admin->get($k), $admin->pttl($k)];
     }
     return $s;
 };
