@@ -462,7 +462,7 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
         snprintf(why, sizeof(why), "%.140s", err->msg);
         sl_endpoint_describe(ep, where, sizeof(where));
         if (err->code == SL_ERR_TIMEOUT) {
-            sl_error_set(err, SL_ERR_TIMEOUT, "connecting to Redis at %s timed out after %.3f s (TLS handshake)",
+            sl_error_set(err, SL_ERR_TIMEOUT, "connecting to Redis at %s timed out after %.3f s in the TLS handshake (no answer: a frozen server or a plain port?)",
                          where, ep->timeout);
         } else {
             sl_error_set(err, err->code, "cannot connect to Redis at %s: %s", where, why);

@@ -277,7 +277,26 @@ int sl_tls_pending(const sl_tls *t)
 struct sl_tls {
     SSL *ssl;
     int fd;
+    int asked_cert; /* the server asked for a client certificate and got none */
+    int answered;   /* the server has sent application data */
 };
+
+static int ex_index = -1;
+
+/* Called when the server asks for a client certificate and none is set:
+ * sends none, and remembers it (TLS 1.3 servers that require one drop the
+ * connection only after the handshake, at the first command). */
+static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
+{
+    sl_tls *t = ex_index >= 0 ? SSL_get_ex_data(ssl, ex_index) : NULL;
+
+    (void)x509;
+    (void)pkey;
+    if (t) {
+        t->asked_cert = 1;
+    }
+    return 0;
+}
 
 const char *sl_tls_library(void)
 {
@@ -366,7 +385,9 @@ static SSL_CTX *ctx_new(const sl_tls_opts *o, sl_error *err)
         }
     }
     SSL_CTX_set_verify(ctx, o->verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
-    if (o->local_cert) {
+    if (!o->local_cert) {
+        SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
+    } else {
         SSL_CTX_set_default_passwd_cb(ctx, passphrase_cb);
         SSL_CTX_set_default_passwd_cb_userdata(ctx, o->passphrase);
         if (SSL_CTX_use_certificate_chain_file(ctx, o->local_cert) != 1) {
@@ -436,6 +457,12 @@ sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *ho
     }
     t->ssl = ssl;
     t->fd = fd;
+    if (ex_index < 0) {
+        ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    }
+    if (ex_index >= 0) {
+        SSL_set_ex_data(ssl, ex_index, t);
+    }
     if (name && !is_ip) {
         SSL_set_tlsext_host_name(ssl, name);
     }
@@ -509,6 +536,11 @@ static void io_reason(sl_tls *t, int ret, int *eof, char *msg, size_t size)
     } else {
         ssl_reason(msg, size, "TLS error");
     }
+    if (t->asked_cert && !t->answered && (*eof || e == SSL_ERROR_SYSCALL)) {
+        /* the alert may be lost to the reset: say what is most likely */
+        size_t n = strlen(msg);
+        snprintf(msg + n, size - n, " (client certificate required? none was given)");
+    }
 }
 
 int sl_tls_write(sl_tls *t, const char *buf, size_t len, int64_t deadline_ms, char *msg, size_t msg_size)
@@ -548,6 +580,7 @@ ssize_t sl_tls_read(sl_tls *t, char *buf, size_t size, int64_t deadline_ms, int 
         int n = SSL_read(t->ssl, buf, size > 1 << 30 ? 1 << 30 : (int)size), e, w;
 
         if (n > 0) {
+            t->answered = 1;
             return n;
         }
         e = SSL_get_error(t->ssl, n);
