@@ -138,6 +138,15 @@ START=$SECONDS
     ${PINARGS[@]+"${PINARGS[@]}"} \
     ${PASS[@]+"${PASS[@]}"}
 
+# ---- wire format 2's options: fencing on/off, activeLocks() at 100k live locks ----
+if [[ " ${PASS[*]:-} " != *" --only "* ]]; then
+    F2=(--pairs 3000 --rounds 5)
+    (( QUICK )) && F2=(--pairs 300 --rounds 2)
+    say "format 2: fencing cost, activeLocks() at 100,000 live locks"
+    "$PHP" -d "extension=$WORK/slotlock.so" "$BENCH/lib/format2.php" --host "$HOST" --port "$PORT" "${F2[@]}" \
+        --live 100000 --out "$OUT/latest.txt" >/dev/null || say "format2.php failed"
+fi
+
 # ---- charts --------------------------------------------------------------
 if command -v gnuplot >/dev/null; then
     read -r NCOL NTP <"$WORK/columns"

@@ -521,18 +521,33 @@ size_t sl_resp_size(int argc, const size_t *lens)
     return total;
 }
 
+/* The lengths of a lock command's arguments are mostly one or two digits. */
+static inline char *put_len(char *p, size_t n)
+{
+    if (n < 10) {
+        *p++ = (char)('0' + n);
+        return p;
+    }
+    if (n < 100) {
+        *p++ = (char)('0' + n / 10);
+        *p++ = (char)('0' + n % 10);
+        return p;
+    }
+    return put_uint(p, n);
+}
+
 size_t sl_resp_format(char *out, int argc, const char **argv, const size_t *lens)
 {
     char *p = out;
     int i;
 
     *p++ = '*';
-    p = put_uint(p, (size_t)argc);
+    p = put_len(p, (size_t)argc);
     *p++ = '\r';
     *p++ = '\n';
     for (i = 0; i < argc; i++) {
         *p++ = '$';
-        p = put_uint(p, lens[i]);
+        p = put_len(p, lens[i]);
         *p++ = '\r';
         *p++ = '\n';
         memcpy(p, argv[i], lens[i]);
@@ -644,29 +659,154 @@ static int tls_read_reply(sl_node *node, void **out)
  * the socket timeout is cut to what is left of one deadline (and restored
  * afterwards), so the common path stays one read() per reply.
  * -1 with ctx->err set on failure. */
+/* A whole reply of one of the hot path's shapes, and nothing else, in buf[0, n): nil
+ * ("$-1"), an integer, a status, or a bulk string. 1 with *out (the usual hiredis layout,
+ * freed by freeReplyObject), 0 for any other shape or a partial reply. */
+int sl_parse_simple(const char *buf, size_t n, redisReply **out)
+{
+    const char *end = buf + n, *p = buf + 1;
+    long long v = 0;
+    int neg = 0;
+    redisReply *r;
+
+    if (n < 3 || end[-2] != '\r' || end[-1] != '\n') {
+        return 0;
+    }
+    if (buf[0] == '$' && n == 5 && buf[1] == '-' && buf[2] == '1') {
+        if (!(r = calloc(1, sizeof(*r)))) {
+            return 0;
+        }
+        r->type = REDIS_REPLY_NIL;
+        *out = r;
+        return 1;
+    }
+    if (buf[0] == '+') {
+        if (memchr(p, '\r', (size_t)(end - 2 - p)) || memchr(p, '\n', (size_t)(end - 2 - p))) {
+            return 0;
+        }
+        v = end - 2 - p;
+    } else if (buf[0] == ':' || buf[0] == '$') {
+        if (*p == '-' && buf[0] == ':') {
+            neg = 1;
+            p++;
+        }
+        if (p >= end - 2 || end - 2 - p > 18) {
+            return 0;
+        }
+        if (*p < '0' || *p > '9') {
+            return 0; /* at least one digit */
+        }
+        for (; p < end && *p != '\r'; p++) {
+            if (*p < '0' || *p > '9') {
+                return 0;
+            }
+            v = v * 10 + (*p - '0');
+        }
+        if (buf[0] == ':' && p != end - 2) {
+            return 0; /* more than one reply */
+        }
+        if (buf[0] == '$') {
+            p += 2; /* the data after "$<len>\r\n" */
+            if (p > end || (size_t)(end - p) != (size_t)v + 2) {
+                return 0;
+            }
+        }
+    } else {
+        return 0;
+    }
+    if (!(r = calloc(1, sizeof(*r)))) {
+        return 0;
+    }
+    if (buf[0] == ':') {
+        r->type = REDIS_REPLY_INTEGER;
+        r->integer = neg ? -v : v;
+    } else {
+        r->type = buf[0] == '+' ? REDIS_REPLY_STATUS : REDIS_REPLY_STRING;
+        r->len = (size_t)v;
+        if (!(r->str = malloc(r->len + 1))) {
+            free(r);
+            return 0;
+        }
+        memcpy(r->str, buf[0] == '+' ? buf + 1 : p, r->len);
+        r->str[r->len] = '\0';
+    }
+    *out = r;
+    return 1;
+}
+
+/* The first read of a reply when hiredis' reader holds nothing: one recv() into a stack
+ * buffer, decoded here when it is a whole simple reply (the hot path: SET's nil or value,
+ * DELIFEQ's or the release script's integer), else fed to the reader. 1: *out is the reply;
+ * 0: go on with the reader (*intr: the recv() was interrupted); -1: ctx->err is set. */
+static int read_simple(redisContext *ctx, void **out, int *intr)
+{
+    char buf[512];
+    ssize_t n;
+
+    *intr = 0;
+    if (ctx->reader->len != ctx->reader->pos || ctx->reader->ridx != -1) {
+        return 0;
+    }
+    n = recv(ctx->fd, buf, sizeof(buf), 0);
+    if (n < 0) {
+        if (errno == EINTR) {
+            *intr = 1;
+            return 0;
+        }
+        ctx->err = REDIS_ERR_IO;
+        snprintf(ctx->errstr, sizeof(ctx->errstr), "%s", strerror(errno));
+        return -1;
+    }
+    if (n == 0) {
+        ctx->err = REDIS_ERR_EOF;
+        snprintf(ctx->errstr, sizeof(ctx->errstr), "Server closed the connection");
+        return -1;
+    }
+    if (sl_parse_simple(buf, (size_t)n, (redisReply **)out)) {
+        return 1;
+    }
+    if (redisReaderFeed(ctx->reader, buf, (size_t)n) != REDIS_OK) {
+        ctx->err = ctx->reader->err;
+        snprintf(ctx->errstr, sizeof(ctx->errstr), "%s", ctx->reader->errstr);
+        return -1;
+    }
+    return 0;
+}
+
 static int read_reply(sl_node *node, void **out)
 {
     redisContext *ctx = node->conn->ctx;
     int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
-    int shortened = 0, rc = 0;
+    int shortened = 0, rc = 0, first = 1, intr = 0;
 
     if (node->conn->tls) {
         return tls_read_reply(node, out);
     }
     *out = NULL;
     for (;;) {
-        if (redisGetReplyFromReader(ctx, out) != REDIS_OK) {
-            rc = -1;
-            break;
+        if (first) {
+            int got = read_simple(ctx, out, &intr);
+            first = 0;
+            if (got != 0) {
+                rc = got > 0 ? 0 : -1;
+                break;
+            }
         }
-        if (*out) {
-            break;
+        if (!intr) {
+            if (redisGetReplyFromReader(ctx, out) != REDIS_OK) {
+                rc = -1;
+                break;
+            }
+            if (*out) {
+                break;
+            }
+            errno = 0;
+            if (redisBufferRead(ctx) != REDIS_OK) {
+                rc = -1;
+                break;
+            }
         }
-        errno = 0;
-        if (redisBufferRead(ctx) != REDIS_OK) {
-            rc = -1;
-            break;
-        }
+        intr = 0;
         if (errno == EINTR || shortened) {
             int64_t left = deadline - now_ms();
             struct timeval tv;

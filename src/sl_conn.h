@@ -75,6 +75,11 @@ sl_status sl_node_connect(sl_node *node, sl_error *err);
 size_t sl_resp_size(int argc, const size_t *lens);
 size_t sl_resp_format(char *out, int argc, const char **argv, const size_t *lens);
 
+/* A whole reply of one of the hot path's shapes (nil, integer, status, bulk string) and
+ * nothing else in buf[0, n): 1 with *out (freeReplyObject frees it), else 0. The first read
+ * of a reply uses it before hiredis' reader (exposed for tests). */
+int sl_parse_simple(const char *buf, size_t n, redisReply **out);
+
 /* Queues one command (binary-safe argv); connects first if needed. */
 sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_t *lens, sl_error *err);
 /* Reads the next queued reply. An error reply is SL_ERR_REPLY with *reply set

@@ -410,18 +410,16 @@ char *sl_handle_join(const sl_keylist *l, size_t from, size_t to, size_t *len)
 
 int sl_slot_time_parse(const char *s, size_t len, sl_slot_time *out)
 {
-    static const char shape[] = "dddd-dd-dd?dd:dd";
-    size_t i;
-
+#define SL_D(i) ((unsigned)(s[i] - '0') <= 9u)
     if (len != 16 && !(len == 19 && s[16] == ':' && s[17] == '0' && s[18] == '0')) {
         return 0;
     }
-    for (i = 0; i < 16; i++) {
-        char c = s[i];
-        if (shape[i] == 'd' ? (c < '0' || c > '9') : shape[i] == '?' ? (c != ' ' && c != 'T') : c != shape[i]) {
-            return 0;
-        }
+    if (!(SL_D(0) && SL_D(1) && SL_D(2) && SL_D(3) && s[4] == '-' && SL_D(5) && SL_D(6) && s[7] == '-' &&
+          SL_D(8) && SL_D(9) && (s[10] == ' ' || s[10] == 'T') && SL_D(11) && SL_D(12) && s[13] == ':' &&
+          SL_D(14) && SL_D(15))) {
+        return 0;
     }
+#undef SL_D
     out->year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     out->month = (s[5] - '0') * 10 + (s[6] - '0');
     out->day = (s[8] - '0') * 10 + (s[9] - '0');

@@ -5,6 +5,8 @@
 
 #include "test_util.h"
 
+#include "sl_conn.h"
+
 #include "sl_lock.h"
 
 /* Parses one complete RESP reply (caller frees with freeReplyObject). */
@@ -394,9 +396,51 @@ static void test_cross_shapes(void **state)
     freeReplyObject(three);
 }
 
+/* The hot path's own decoder of simple replies (sl_conn.c). */
+static void test_parse_simple(void **state)
+{
+    redisReply *r = NULL;
+    static const char *const partial[] = {"$-1\r", ":12", ":12\r\n:1\r\n", "$5\r\nab\r\n", "$2\r\nabcd\r\n",
+                                          "+OK\r\n+OK\r\n", "-ERR x\r\n", "*1\r\n:1\r\n", ":\r\n", ":1a\r\n",
+                                          "$-2\r\n", "$\r\n\r\n", "_\r\n", ":-\r\n", "", "\r\n"};
+    size_t i;
+
+    (void)state;
+    assert_int_equal(sl_parse_simple(LIT("$-1\r\n"), &r), 1);
+    assert_int_equal(r->type, REDIS_REPLY_NIL);
+    freeReplyObject(r);
+    assert_int_equal(sl_parse_simple(LIT(":1\r\n"), &r), 1);
+    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+    assert_int_equal(r->integer, 1);
+    freeReplyObject(r);
+    assert_int_equal(sl_parse_simple(LIT(":-42\r\n"), &r), 1);
+    assert_int_equal(r->integer, -42);
+    freeReplyObject(r);
+    assert_int_equal(sl_parse_simple(LIT("+OK\r\n"), &r), 1);
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    assert_string_equal(r->str, "OK");
+    freeReplyObject(r);
+    /* a value may hold CR LF: the length says where it ends */
+    assert_int_equal(sl_parse_simple(LIT("$8\r\nh:0:a\r\nb\r\n"), &r), 1);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_int_equal(r->len, 8);
+    assert_memory_equal(r->str, "h:0:a\r\nb", 8);
+    freeReplyObject(r);
+    assert_int_equal(sl_parse_simple(LIT("$0\r\n\r\n"), &r), 1);
+    assert_int_equal(r->len, 0);
+    freeReplyObject(r);
+    for (i = 0; i < ARRAY_LEN(partial); i++) {
+        r = NULL;
+        if (sl_parse_simple(partial[i], strlen(partial[i]), &r) != 0 || r != NULL) {
+            fail_msg("decoded as a whole simple reply: %s", partial[i]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_simple),
         cmocka_unit_test(test_acquire_taken),  cmocka_unit_test(test_acquire_none_free),
         cmocka_unit_test(test_acquire_booking_id_max), cmocka_unit_test(test_acquire_malformed),
         cmocka_unit_test(test_commit),         cmocka_unit_test(test_integer),
