@@ -3,7 +3,8 @@
 #
 # Source it (after scripts/redis.sh) or run it: `bash scripts/tls.sh certs DIR` writes into DIR
 #   ca.crt ca.key              the test CA
-#   server.crt server.key      localhost + 127.0.0.1, signed by the CA
+#   server.crt server.key      localhost + 127.0.0.1, signed by the CA (also a client certificate:
+#                              cluster nodes and replicas present it to each other)
 #   client.crt client.key      a client certificate signed by the CA
 #   client-enc.key             the same client key, encrypted with the passphrase "client-pass"
 #   other-ca.crt other.crt other.key   a server certificate from a CA nobody trusts
@@ -35,7 +36,7 @@ slotlock_tls_certs() {
         openssl req -x509 -new -key "$dir/$n.key" -subj "/CN=slotlock test $n" -days 30 -sha256 \
             -out "$dir/$n.crt" 2>/dev/null || return 1
     done
-    _sl_tls_sign "$dir" server localhost 'DNS:localhost,IP:127.0.0.1' serverAuth ca || return 1
+    _sl_tls_sign "$dir" server localhost 'DNS:localhost,IP:127.0.0.1' serverAuth,clientAuth ca || return 1
     _sl_tls_sign "$dir" client slotlock-client 'DNS:slotlock-client' clientAuth ca || return 1
     _sl_tls_sign "$dir" other localhost 'DNS:localhost,IP:127.0.0.1' serverAuth other-ca || return 1
     _sl_tls_sign "$dir" wrong-name wrong.example 'DNS:wrong.example' serverAuth ca || return 1
