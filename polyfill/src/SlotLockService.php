@@ -188,6 +188,8 @@ final class SlotLockService
     private static array $pool = [];
     /** @var ?WeakMap<SlotLockService,string> passwords, kept out of the objects so no dump shows them */
     private static ?WeakMap $secrets = null;
+    /** @var ?WeakMap<SlotLockService,string> TLS key passphrases, kept out of the objects likewise */
+    private static ?WeakMap $tlsSecrets = null;
     /** The process that loaded the polyfill: only it uses phpredis' persistent connections. */
     private static ?int $loadPid = null;
 
@@ -223,6 +225,11 @@ final class SlotLockService
         } elseif (is_array($options)) {
             self::optionsFromArray($o, $options);
         }
+        $cafile = self::ini('slotlock.tls_cafile');
+        if ($o['ep']['tls'] !== null && $cafile !== null && $cafile !== ''
+            && !isset($o['ep']['tls']['cafile']) && !isset($o['ep']['tls']['capath'])) {
+            $o['ep']['tls']['cafile'] = $cafile;
+        }
         $msg = self::endpointCheck($o['ep']);
         if ($msg !== null) {
             throw new ValueError('SlotLockService::__construct(): ' . $msg);
@@ -238,6 +245,11 @@ final class SlotLockService
             self::$secrets[$this] = $o['ep']['password'];
         }
         $o['ep']['password'] = null;
+        if (isset($o['ep']['tls']['passphrase'])) {
+            self::$tlsSecrets ??= new WeakMap();
+            self::$tlsSecrets[$this] = $o['ep']['tls']['passphrase'];
+            $o['ep']['tls']['passphrase'] = '';
+        }
         $this->ep = $o['ep'];
         $this->prefix = $o['prefix'];
         $this->fenceKey = $o['prefix'] . ':fence';
@@ -633,6 +645,9 @@ final class SlotLockService
             switch ($name) {
                 case 'dsn':
                     break;
+                case 'tls':
+                    $o['ep']['tls'] = self::tlsOptions($value, $o['ep']['tls']);
+                    break;
                 case 'host':
                     $o['ep']['host'] = self::optionString($name, $value, false);
                     $o['ep']['socket'] = null;
@@ -749,7 +764,64 @@ final class SlotLockService
     private static function endpointInit(): array
     {
         return ['host' => null, 'port' => self::DEFAULT_PORT, 'socket' => null, 'database' => 0,
-                'username' => null, 'password' => null, 'timeout' => 1.0];
+                'username' => null, 'password' => null, 'timeout' => 1.0, 'tls' => null];
+    }
+
+    /**
+     * Option "tls" (src/sl_tls.c): true/false, or PHP ssl-context names. Returns the TLS
+     * options (null: plain), starting from $tls.
+     */
+    private static function tlsOptions(#[\SensitiveParameter] mixed $value, ?array $tls): ?array
+    {
+        $ctx = 'SlotLockService::__construct(): Option "tls": ';
+        if (is_bool($value)) {
+            return $value ? ($tls ?? []) : null;
+        }
+        if (!is_array($value)) {
+            throw self::optionTypeError('tls', 'array|bool', $value);
+        }
+        $tls ??= [];
+        foreach ($value as $k => $v) {
+            if (!is_string($k)) {
+                throw new ValueError('SlotLockService::__construct(): Option "tls" must be keyed by name');
+            }
+            switch ($k) {
+                case 'cafile': case 'capath': case 'local_cert': case 'local_pk': case 'passphrase':
+                case 'peer_name': case 'ciphers':
+                    if (!is_string($v) || $v === '' || str_contains($v, "\0")) {
+                        throw new ValueError($ctx . "\"$k\" must be a non-empty string");
+                    }
+                    $tls[$k] = $v;
+                    break;
+                case 'verify_peer': case 'verify_peer_name':
+                    if (!is_bool($v)) {
+                        throw new ValueError($ctx . "\"$k\" must be a bool");
+                    }
+                    $tls[$k] = $v;
+                    break;
+                case 'security_level':
+                    if (!is_int($v) || $v < 0 || $v > 5) {
+                        throw new ValueError($ctx . '"security_level" must be an int from 0 to 5');
+                    }
+                    $tls[$k] = $v;
+                    break;
+                case 'min_proto_version':
+                    $tls[$k] = match (true) {
+                        $v === STREAM_CRYPTO_PROTO_TLSv1_2, is_string($v) && strcasecmp($v, 'tlsv1.2') === 0
+                            => STREAM_CRYPTO_PROTO_TLSv1_2,
+                        $v === STREAM_CRYPTO_PROTO_TLSv1_3, is_string($v) && strcasecmp($v, 'tlsv1.3') === 0
+                            => STREAM_CRYPTO_PROTO_TLSv1_3,
+                        default => throw new ValueError($ctx . '"min_proto_version" must be "tlsv1.2", "tlsv1.3", '
+                            . 'STREAM_CRYPTO_PROTO_TLSv1_2 or STREAM_CRYPTO_PROTO_TLSv1_3'),
+                    };
+                    break;
+                default:
+                    throw new ValueError($ctx . sprintf('unknown key "%s" (allowed: cafile, capath, local_cert, '
+                        . 'local_pk, passphrase, verify_peer, verify_peer_name, peer_name, ciphers, security_level, '
+                        . 'min_proto_version)', strlen($k) > 64 || str_contains($k, "\0") ? '(too long)' : $k));
+            }
+        }
+        return $tls;
     }
 
     /** Percent-decodes; null on a bad escape or %00. */
@@ -838,7 +910,10 @@ final class SlotLockService
             $unix = true;
             $rest = substr($dsn, 7);
         } elseif (str_starts_with($dsn, 'rediss://')) {
-            throw new ValueError('DSN scheme rediss:// (TLS) is not supported by this build');
+            /* TLS through phpredis (a stream context); redis:// keeps what the options say */
+            $unix = false;
+            $rest = substr($dsn, 9);
+            $ep['tls'] ??= [];
         } else {
             throw new ValueError('DSN must start with redis:// or unix://');
         }
@@ -943,6 +1018,9 @@ final class SlotLockService
         if ($ep['socket'] === null && ($ep['host'] === null || $ep['host'] === '')) {
             return 'host must not be empty';
         }
+        if ($ep['socket'] !== null && $ep['tls'] !== null) {
+            return 'TLS needs a host and port, not a unix socket';
+        }
         if ($ep['database'] < 0) {
             return 'database must be >= 0';
         }
@@ -958,7 +1036,8 @@ final class SlotLockService
         if ($ep['socket'] !== null) {
             return sprintf('unix://%s/%d', $ep['socket'], $ep['database']);
         }
-        return sprintf('tcp://%s:%d/%d', $ep['host'] ?? '', $ep['port'], $ep['database']);
+        return sprintf('%s://%s:%d/%d', $ep['tls'] !== null ? 'tls' : 'tcp', $ep['host'] ?? '', $ep['port'],
+            $ep['database']);
     }
 
     /** The identity of a shared connection: endpoint and credentials, the password only hashed. */
@@ -972,6 +1051,7 @@ final class SlotLockService
             $ep['username'] ?? '',
             $ep['password'] === null ? '-' : 'p' . hash('sha256', $ep['password']),
             sprintf('%.6F', $ep['timeout']),
+            $ep['tls'] === null ? '-' : hash('sha256', serialize($ep['tls'])),
         ];
         $id = '';
         foreach ($parts as $p) {
@@ -1564,14 +1644,42 @@ final class SlotLockService
         $redis = new Redis();
         $host = $ep['socket'] ?? $ep['host'];
         $port = $ep['socket'] !== null ? 0 : $ep['port'];
+        $context = null;
+        if ($ep['tls'] !== null) {
+            /* phpredis takes the options as an ssl stream context, under the same names */
+            $host = 'tls://' . $host;
+            $ssl = $ep['tls'];
+            unset($ssl['passphrase']);
+            if (isset(self::$tlsSecrets[$this])) {
+                $ssl['passphrase'] = self::$tlsSecrets[$this];
+            }
+            $context = ['stream' => $ssl];
+        }
+        $sslWhy = null;
+        if ($context !== null) {
+            /* the TLS failure's reason (OpenSSL's) is in a stream warning before phpredis' own */
+            set_error_handler(static function (int $no, string $msg) use (&$sslWhy): bool {
+                if ($sslWhy === null && !str_contains($msg, 'Failed to enable crypto')) {
+                    $sslWhy = preg_match('/OpenSSL Error messages:\s*(.*)$/s', $msg, $m) ? trim($m[1])
+                        : preg_replace('/^\S+\(\): /', '', $msg);
+                }
+                return true;
+            });
+        }
         try {
+            /* phpredis refuses a null context: pass one only for TLS */
+            $args = $context !== null ? [$context] : [];
             $ok = $pconnect
-                ? @$redis->pconnect($host, $port, $t, 'slotlock:' . getmypid() . ':' . $this->poolId, 0, $t)
-                : @$redis->connect($host, $port, $t, null, 0, $t);
-            $why = $ok ? null : 'connection failed';
+                ? @$redis->pconnect($host, $port, $t, 'slotlock:' . getmypid() . ':' . $this->poolId, 0, $t, ...$args)
+                : @$redis->connect($host, $port, $t, null, 0, $t, ...$args);
+            $why = $ok ? null : ($sslWhy ?? 'connection failed');
         } catch (RedisException $e) {
             $ok = false;
-            $why = $e->getMessage();
+            $why = $sslWhy ?? $e->getMessage();
+        } finally {
+            if ($context !== null) {
+                restore_error_handler();
+            }
         }
         if (!$ok) {
             $why = $this->scrub((string) $why);

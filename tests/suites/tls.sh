@@ -4,11 +4,12 @@
 #
 #   topology     a 3-master TLS cluster (tls-cluster yes), a TLS master behind a TLS
 #                sentinel, 3 TLS quorum masters: tests/tls/topology.php
+#   polyfill     the polyfill over TLS through phpredis, same options: tests/tls/polyfill.php
 #   race         the reliability race (tests/reliability/concurrency.php --tls): 0 double bookings
 #   no-openssl   the extension configured --without-slotlock-openssl in a temp copy builds,
 #                php --ri says TLS is disabled, rediss:// and the tls option are ValueErrors
 #
-#   bash tests/suites/tls.sh [topology] [race] [no-openssl]
+#   bash tests/suites/tls.sh [topology] [polyfill] [race] [no-openssl]
 # Environment: SLOTLOCK_EXT_SO (default modules/slotlock.so), PHP (default php8.2 or php).
 set -uo pipefail
 
@@ -61,7 +62,7 @@ tls_node() {
         sl_at_exit "kill -9 $pid 2>/dev/null"
         for (( i=0; i<100; i++ )); do
             kill -0 "$pid" 2>/dev/null || break
-            if [[ "$("${CLI[@]}" -p "$PORT" ping 2>/dev/null)" == PONG ]]; then
+            if [[ "$("${CLI[@]}" --insecure -p "$PORT" ping 2>/dev/null)" == PONG ]]; then
                 return 0
             fi
             sleep 0.1
@@ -103,6 +104,15 @@ run_topology() {
         timeout 120 "$PHP" -d "extension=$SO" tests/tls/topology.php
 }
 
+run_polyfill() {
+    local port
+    tls_node pf || return 1
+    port=$PORT
+    tls_node pf-other --tls-cert-file "$CERTS/other.crt" --tls-key-file "$CERTS/other.key" || return 1
+    SLOTLOCK_TLS_DIR=$CERTS SLOTLOCK_TLS_PORT=$port SLOTLOCK_TLS_OTHER_PORT=$PORT \
+        timeout 60 "$PHP" tests/tls/polyfill.php
+}
+
 run_race() {
     timeout 240 "$PHP" -d "extension=$SO" tests/reliability/concurrency.php --tls="$CERTS" \
         --workers=32 --ops=80 --no-naive
@@ -133,13 +143,14 @@ run_no_openssl() {
 }
 
 parts=("$@")
-[[ ${#parts[@]} -eq 0 ]] && parts=(topology race no-openssl)
+[[ ${#parts[@]} -eq 0 ]] && parts=(topology polyfill race no-openssl)
 failed=0
 for part in "${parts[@]}"; do
     say "$part"
     t0=$SECONDS
     case "$part" in
         topology) run_topology ;;
+        polyfill) run_polyfill ;;
         race) run_race ;;
         no-openssl) run_no_openssl ;;
         *) say "unknown part $part"; false ;;
