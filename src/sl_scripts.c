@@ -12,18 +12,22 @@
  * is returned as is. Values: "h:<fence>:<owner>" (a hold) or
  * "b:<fence>:<idlen>:<booking id>:<owner>" (a booked marker). */
 
-static const char acquire_lua[] =
-    "local function who(v)\n"
-    "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n"
-    "  if not p then return nil end\n"
-    "  local f = tonumber(string.sub(v, 3, p - 1))\n"
-    "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n"
-    "  if k ~= 'b:' then return nil end\n"
-    "  local q = string.find(v, ':', p + 1, true)\n"
-    "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n"
-    "  if not n then return nil end\n"
-    "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n"
+/* "who": the parser of a slot value that heads every script reading owners. */
+#define WHO_LUA \
+    "local function who(v)\n" \
+    "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n" \
+    "  if not p then return nil end\n" \
+    "  local f = tonumber(string.sub(v, 3, p - 1))\n" \
+    "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n" \
+    "  if k ~= 'b:' then return nil end\n" \
+    "  local q = string.find(v, ':', p + 1, true)\n" \
+    "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n" \
+    "  if not n then return nil end\n" \
+    "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n" \
     "end\n"
+
+static const char acquire_lua[] =
+    WHO_LUA
     "local owner, ttl, fencing = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'\n"
     "local first, wait, why, booking, blockers = 2, -1, 0, '', {}\n"
     "for g = 4, #ARGV do\n"
@@ -76,17 +80,7 @@ static const char release1_lua[] =
     "return 0\n";
 
 static const char release_lua[] =
-    "local function who(v)\n"
-    "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n"
-    "  if not p then return nil end\n"
-    "  local f = tonumber(string.sub(v, 3, p - 1))\n"
-    "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n"
-    "  if k ~= 'b:' then return nil end\n"
-    "  local q = string.find(v, ':', p + 1, true)\n"
-    "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n"
-    "  if not n then return nil end\n"
-    "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n"
-    "end\n"
+    WHO_LUA
     "local n = 0\n"
     "for i = 1, #KEYS do\n"
     "  local v = redis.pcall('GET', KEYS[i])\n"
@@ -100,17 +94,7 @@ static const char release_lua[] =
     "return n\n";
 
 static const char extend_lua[] =
-    "local function who(v)\n"
-    "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n"
-    "  if not p then return nil end\n"
-    "  local f = tonumber(string.sub(v, 3, p - 1))\n"
-    "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n"
-    "  if k ~= 'b:' then return nil end\n"
-    "  local q = string.find(v, ':', p + 1, true)\n"
-    "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n"
-    "  if not n then return nil end\n"
-    "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n"
-    "end\n"
+    WHO_LUA
     "local fence = false\n"
     "for i = 1, #KEYS do\n"
     "  local v = redis.pcall('GET', KEYS[i])\n"
@@ -129,17 +113,7 @@ static const char extend_lua[] =
     "return {1, fence, tonumber(ARGV[2])}\n";
 
 static const char validate_lua[] =
-    "local function who(v)\n"
-    "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n"
-    "  if not p then return nil end\n"
-    "  local f = tonumber(string.sub(v, 3, p - 1))\n"
-    "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n"
-    "  if k ~= 'b:' then return nil end\n"
-    "  local q = string.find(v, ':', p + 1, true)\n"
-    "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n"
-    "  if not n then return nil end\n"
-    "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n"
-    "end\n"
+    WHO_LUA
     "for i = 1, #KEYS do\n"
     "  local v = redis.pcall('GET', KEYS[i])\n"
     "  if type(v) == 'table' then\n"
@@ -170,17 +144,7 @@ static const char status_lua[] =
     "return {locked, ttl, booked}\n";
 
 static const char commit_lua[] =
-    "local function who(v)\n"
-    "  local k, p = string.sub(v, 1, 2), string.find(v, ':', 3, true)\n"
-    "  if not p then return nil end\n"
-    "  local f = tonumber(string.sub(v, 3, p - 1))\n"
-    "  if k == 'h:' then return string.sub(v, p + 1), f, nil end\n"
-    "  if k ~= 'b:' then return nil end\n"
-    "  local q = string.find(v, ':', p + 1, true)\n"
-    "  local n = q and tonumber(string.sub(v, p + 1, q - 1))\n"
-    "  if not n then return nil end\n"
-    "  return string.sub(v, q + n + 2), f, string.sub(v, q + 1, q + n)\n"
-    "end\n"
+    WHO_LUA
     "local owner, ttl, id, fencing = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4] == '1'\n"
     "local fence, keep = false, {}\n"
     "for i = 2, #KEYS do\n"

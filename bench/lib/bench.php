@@ -246,7 +246,7 @@ $plan = [
 ];
 $targets = [
     // scenario, variant, peer (row), what, threshold check on ratio = peer time / slotlock time, shown value
-    // (issue 12; the Laravel leads are those of slotlock 0.1.0's last full run, bench/RESULTS.md)
+    // (the Laravel leads are those of slotlock 0.1.0's last full run)
     ['pair', 1, 'phpredis', 'pair wall <= 1.00 x phpredis by hand',
         fn ($r) => $r >= 1.0, fn ($r) => sprintf('sl/ph %.2fx <= 1.00', 1 / $r)],
     ['pair', 1, 'polyfill', 'the extension >= 2 x faster than its own polyfill on a pair',

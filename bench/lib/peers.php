@@ -166,11 +166,36 @@ final class SlotlockPeer extends Peer
 function bench_c_scripts(?string $file = null): array
 {
     $src = (string) @file_get_contents($file ?? __DIR__ . '/../../src/sl_scripts.c');
-    preg_match_all('/static const char (\w+)_lua\[\]\s*=\s*((?:"(?:[^"\\\\]|\\\\.)*"\s*)+);/s', $src, $m, PREG_SET_ORDER);
+    $lit = '"(?:[^"\\\\]|\\\\.)*"';
+    $join = function (string $lits) use ($lit): string {
+        preg_match_all("/$lit/s", $lits, $parts);
+        return implode('', array_map(fn ($p) => stripcslashes(substr($p, 1, -1)), $parts[0]));
+    };
+    /* macros of string literals (the "who" parser every script starts with): the lines of a
+     * "#define X_LUA \" up to the first line without a trailing backslash */
+    $macros = [];
+    $lines = explode("\n", $src);
+    foreach ($lines as $k => $line) {
+        if (preg_match('/^#define (\w+_LUA) \\\\$/', $line, $d)) {
+            $body = '';
+            for ($n = $k + 1; $n < count($lines); $n++) {
+                $body .= $lines[$n] . "\n";
+                if (!str_ends_with(rtrim($lines[$n]), '\\')) {
+                    break;
+                }
+            }
+            $macros[$d[1]] = $join($body);
+        }
+    }
+    preg_match_all('/static const char (\w+)_lua\[\]\s*=\s*((?:(?:' . $lit . '|\w+_LUA)\s*)+);/s', $src, $m, PREG_SET_ORDER);
     $out = [];
-    foreach ($m as [, $name, $lits]) {
-        preg_match_all('/"((?:[^"\\\\]|\\\\.)*)"/s', $lits, $parts);
-        $out[$name] = implode('', array_map('stripcslashes', $parts[1]));
+    foreach ($m as [, $name, $body]) {
+        preg_match_all('/' . $lit . '|\w+_LUA/s', $body, $tok);
+        $text = '';
+        foreach ($tok[0] as $t) {
+            $text .= $t[0] === '"' ? stripcslashes(substr($t, 1, -1)) : ($macros[$t] ?? '');
+        }
+        $out[$name] = $text;
     }
     return $out;
 }

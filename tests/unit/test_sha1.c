@@ -1,4 +1,5 @@
 /* sl_sha1_hex against known answers (computed with coreutils sha1sum). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "test_util.h"
@@ -109,9 +110,39 @@ static void test_script_digests(void **state)
     assert_string_not_equal(sl_script_get(SL_SCRIPT_ACQUIRE)->sha, sl_script_get(SL_SCRIPT_RELEASE)->sha);
 }
 
+/* The scripts are the ones docs/WIRE.md specifies: each digest and length is in its table
+ * ("| name | `sha` | bytes |"), which the polyfill checks its copies against too. */
+static void test_script_digests_match_wire_md(void **state)
+{
+    FILE *f = fopen("../../docs/WIRE.md", "r");
+    char line[512];
+    int id, found = 0;
+
+    (void)state;
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        for (id = 0; id < SL_SCRIPT__N; id++) {
+            const sl_script *s = sl_script_get((sl_script_id)id);
+            char want[256];
+            snprintf(want, sizeof(want), "| %s | `%s` | %zu |", s->name, s->sha, s->len);
+            if (strncmp(line, want, strlen(want)) == 0) {
+                found |= 1 << id;
+            }
+        }
+    }
+    fclose(f);
+    for (id = 0; id < SL_SCRIPT__N; id++) {
+        if (!(found & (1 << id))) {
+            const sl_script *s = sl_script_get((sl_script_id)id);
+            fail_msg("docs/WIRE.md has no row | %s | `%s` | %zu |", s->name, s->sha, s->len);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_script_digests_match_wire_md),
         cmocka_unit_test(test_empty),          cmocka_unit_test(test_abc),
         cmocka_unit_test(test_56_bytes),       cmocka_unit_test(test_64_bytes),
         cmocka_unit_test(test_1000_bytes),     cmocka_unit_test(test_block_boundaries),
