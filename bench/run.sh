@@ -147,6 +147,14 @@ if [[ " ${PASS[*]:-} " != *" --only "* ]]; then
         --live 100000 --out "$OUT/latest.txt" >/dev/null || say "format2.php failed"
 fi
 
+# ---- TLS: the pair over TLS beside plain, slotlock and phpredis by hand (bench/tls.php) ----
+if [[ " ${PASS[*]:-} " != *" --only "* ]]; then
+    TLSB=(--pairs 3000 --rounds 5)
+    (( QUICK )) && TLSB=(--pairs 300 --rounds 2)
+    say "TLS: the pair over TLS beside plain (its own redis-server and throw-away CA)"
+    "$PHP" -d "extension=$WORK/slotlock.so" "$BENCH/tls.php" "${TLSB[@]}" --out "$OUT/latest.txt" || say "tls.php failed"
+fi
+
 # ---- charts --------------------------------------------------------------
 if command -v gnuplot >/dev/null; then
     read -r NCOL NTP <"$WORK/columns"
