@@ -3,7 +3,8 @@
  * TLS over a connected socket (OpenSSL).
  *
  * Options follow the names of PHP's "ssl" stream context, so phpredis and
- * predis users write one configuration for both. The transport is compiled
+ * predis users write one configuration for both (sl_options.c validates them;
+ * sl_tls_opts.c keeps them; sl_tls.c is the transport). The transport is compiled
  * only when the build found OpenSSL (SL_HAVE_OPENSSL); without it every
  * endpoint is plain and asking for TLS is a clear error.
  *
@@ -41,17 +42,6 @@ sl_tls_opts *sl_tls_opts_new(void);
 /* Deep copy (NULL for NULL); *failed set on out of memory. */
 sl_tls_opts *sl_tls_opts_copy(const sl_tls_opts *src, int *failed);
 void sl_tls_opts_free(sl_tls_opts *o);
-
-/*
- * One option by its stream-context name: strings (cafile, capath, local_cert,
- * local_pk, passphrase, peer_name, ciphers), booleans (verify_peer,
- * verify_peer_name: is_bool, value in i), integers (security_level 0..5) and
- * min_proto_version ("tlsv1.2" / "tlsv1.3"). kind: 's' string, 'b' bool,
- * 'i' int, anything else: a type the option cannot take. SL_ERR_ARG naming
- * the option when it is unknown or its value is bad.
- */
-sl_status sl_tls_opts_set(sl_tls_opts *o, const char *name, size_t name_len, char kind, const char *s, size_t len,
-                          int64_t i, sl_error *err);
 
 /* A stable text of everything that makes two sessions different (the pool
  * key part); "" for NULL. Caller frees; NULL on out of memory. */

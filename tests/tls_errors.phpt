@@ -61,7 +61,7 @@ system CAs only: SlotLockConnectionException: cannot connect to Redis at tls://1
 name mismatch: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS handshake failed: certificate verify failed: %s mismatch
 peer_name mismatch: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS handshake failed: certificate verify failed: hostname mismatch
 expired: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS handshake failed: certificate verify failed: certificate has expired
-client certificate required: SlotLockConnectionException: %s tls://127.0.0.1:%d/0 %scertificate required%s
+client certificate required: SlotLockConnectionException: %s tls://127.0.0.1:%d/0 %Scertificate required%S
 wrong key passphrase: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS setup failed: cannot load the client key (%s)
 missing CA file: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS setup failed: cannot load the CA file (%s)
 TLS to a plain port: SlotLock%SException: %s tls://127.0.0.1:%d/0%s
