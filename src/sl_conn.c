@@ -66,16 +66,25 @@ static void ctx_fail(redisContext *ctx, int code, const char *msg, int timed_out
     errno = timed_out ? ETIMEDOUT : 0;
 }
 
-/* TLS: what arrives by deadline goes into the reply reader. 1 fed, 0 nothing
- * by the deadline (a past deadline only looks), -1 failed (ctx->err set). */
-static int tls_fill(sl_conn *c, int64_t deadline)
+int sl_parse_simple(const char *buf, size_t n, redisReply **out);
+
+/* TLS: what arrives by deadline goes into the reply reader, or, when out is
+ * given and the reader holds nothing, straight to *out if it is one whole
+ * simple reply (the plain path's shortcut, read_simple()). 1 fed or decoded,
+ * 0 nothing by the deadline (a past deadline only looks), -1 failed
+ * (ctx->err set). */
+static int tls_fill(sl_conn *c, int64_t deadline, void **out)
 {
     char buf[16384];
     int eof;
+    redisReader *rd = c->ctx->reader;
     ssize_t n = sl_tls_read(c->tls, buf, sizeof(buf), deadline, &eof, c->ctx->errstr, sizeof(c->ctx->errstr));
 
     if (n > 0) {
-        redisReaderFeed(c->ctx->reader, buf, (size_t)n); /* a bad reply shows when it is taken */
+        if (out && rd->len == rd->pos && rd->ridx == -1 && sl_parse_simple(buf, (size_t)n, (redisReply **)out)) {
+            return 1;
+        }
+        redisReaderFeed(rd, buf, (size_t)n); /* a bad reply shows when it is taken */
         return 1;
     }
     if (n < 0) {
@@ -89,7 +98,7 @@ static int tls_fill(sl_conn *c, int64_t deadline)
 static int conn_fill_now(sl_conn *c)
 {
     if (c->tls) {
-        return tls_fill(c, 0) < 0 ? -1 : 0;
+        return tls_fill(c, 0, NULL) < 0 ? -1 : 0;
     }
     return redisBufferRead(c->ctx) == REDIS_OK ? 0 : -1;
 }
@@ -642,7 +651,10 @@ static int tls_read_reply(sl_node *node, void **out)
         if (*out) {
             return 0;
         }
-        got = tls_fill(c, deadline);
+        got = tls_fill(c, deadline, out);
+        if (*out) {
+            return 0;
+        }
         if (got < 0) {
             return -1;
         }
