@@ -369,6 +369,16 @@ ssize_t sl_tls_read(sl_tls *t, char *buf, size_t size, int64_t deadline_ms, int 
 {
     *eof = 0;
     ERR_clear_error();
+    if (!SSL_has_pending(t->ssl)) {
+        /* nothing buffered: wait first, rather than try a read that would fail */
+        int w = wait_fd(t->fd, POLLIN, deadline_ms);
+        if (w <= 0) {
+            if (w < 0) {
+                snprintf(msg, msg_size, "%s", strerror(errno));
+            }
+            return w;
+        }
+    }
     for (;;) {
         int n = SSL_read(t->ssl, buf, size > 1 << 30 ? 1 << 30 : (int)size), e, w;
 
