@@ -14,6 +14,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #endif
 
 int64_t sl_tls_now_ms(void)
@@ -117,6 +119,55 @@ static int passphrase_cb(char *buf, int size, int rwflag, void *userdata)
     }
     memcpy(buf, pass, len);
     return (int)len;
+}
+
+/* The socket BIO, but writing with send(MSG_NOSIGNAL): a peer that closed
+ * must be an error, not a SIGPIPE that kills the PHP process (the plain
+ * transport sends the same way). */
+static BIO_METHOD *nosig_method;
+static pthread_once_t nosig_once = PTHREAD_ONCE_INIT;
+
+static int nosig_write(BIO *b, const char *buf, int len)
+{
+    int fd = -1;
+    ssize_t n;
+
+    BIO_get_fd(b, &fd);
+    errno = 0;
+    n = send(fd, buf, (size_t)len, MSG_NOSIGNAL);
+    BIO_clear_retry_flags(b);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        BIO_set_retry_write(b);
+    }
+    return (int)n;
+}
+
+static void nosig_init(void)
+{
+    const BIO_METHOD *sock = BIO_s_socket();
+    BIO_METHOD *m = BIO_meth_new(BIO_TYPE_SOCKET, "slotlock socket");
+
+    if (m && BIO_meth_set_write(m, nosig_write) == 1 && BIO_meth_set_read(m, BIO_meth_get_read(sock)) == 1 &&
+        BIO_meth_set_puts(m, BIO_meth_get_puts(sock)) == 1 && BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(sock)) == 1 &&
+        BIO_meth_set_create(m, BIO_meth_get_create(sock)) == 1 &&
+        BIO_meth_set_destroy(m, BIO_meth_get_destroy(sock)) == 1) {
+        nosig_method = m;
+    } else if (m) {
+        BIO_meth_free(m);
+    }
+}
+
+/* A BIO on fd (not closed with it), or NULL. */
+static BIO *nosig_bio(int fd)
+{
+    BIO *b;
+
+    pthread_once(&nosig_once, nosig_init);
+    if (!nosig_method || !(b = BIO_new(nosig_method))) {
+        return NULL;
+    }
+    BIO_set_fd(b, fd, BIO_NOCLOSE);
+    return b;
 }
 
 /* Waits until fd is ready for events or deadline_ms passes; signals
@@ -229,6 +280,7 @@ sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *ho
     int is_ip = name && (inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1);
     SSL_CTX *ctx;
     SSL *ssl;
+    BIO *bio = NULL;
     sl_tls *t;
     char why[200];
     int flags;
@@ -241,13 +293,14 @@ sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *ho
     ssl = SSL_new(ctx);
     SSL_CTX_free(ctx); /* the session holds its own reference */
     t = calloc(1, sizeof(*t));
-    if (!ssl || !t || SSL_set_fd(ssl, fd) != 1) {
+    if (!ssl || !t || !(bio = nosig_bio(fd))) {
         SSL_free(ssl);
         free(t);
         ERR_clear_error();
         sl_error_set(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
     }
+    SSL_set_bio(ssl, bio, bio); /* the session owns it now */
     t->ssl = ssl;
     t->fd = fd;
     if (ex_index < 0) {
