@@ -142,11 +142,13 @@ static int nosig_write(BIO *b, const char *buf, int len)
     return (int)n;
 }
 
+/* Once per process: the BIO method, and the index of the session pointer. */
 static void nosig_init(void)
 {
     const BIO_METHOD *sock = BIO_s_socket();
     BIO_METHOD *m = BIO_meth_new(BIO_TYPE_SOCKET, "slotlock socket");
 
+    ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
     if (m && BIO_meth_set_write(m, nosig_write) == 1 && BIO_meth_set_read(m, BIO_meth_get_read(sock)) == 1 &&
         BIO_meth_set_puts(m, BIO_meth_get_puts(sock)) == 1 && BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(sock)) == 1 &&
         BIO_meth_set_create(m, BIO_meth_get_create(sock)) == 1 &&
@@ -303,9 +305,6 @@ sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *ho
     SSL_set_bio(ssl, bio, bio); /* the session owns it now */
     t->ssl = ssl;
     t->fd = fd;
-    if (ex_index < 0) {
-        ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-    }
     if (ex_index >= 0) {
         SSL_set_ex_data(ssl, ex_index, t);
     }
