@@ -39,6 +39,8 @@ attempt('name mismatch', ['dsn' => "rediss://127.0.0.1:{$wrong[3]}", 'tls' => sl
 attempt('peer_name mismatch', ['dsn' => "rediss://127.0.0.1:{$good[3]}", 'tls' => slotlock_tls_opts(['peer_name' => 'db.example'])] + $pw);
 attempt('expired', ['dsn' => "rediss://127.0.0.1:{$expired[3]}", 'tls' => slotlock_tls_opts()]);
 attempt('client certificate required', ['dsn' => "rediss://127.0.0.1:{$yes[3]}", 'tls' => slotlock_tls_opts()]);
+/* AUTH and SELECT written back to back into a session the server drops: an error, no SIGPIPE */
+attempt('client certificate required, AUTH + SELECT', ['dsn' => "rediss://:Very-Secret-Pw@127.0.0.1:{$yes[3]}/3", 'tls' => slotlock_tls_opts()]);
 attempt('wrong key passphrase', ['dsn' => "rediss://127.0.0.1:{$yes[3]}", 'tls' => slotlock_tls_opts(
     ['local_cert' => "$d/client.crt", 'local_pk' => "$d/client-enc.key", 'passphrase' => 'client-pass-wrong'])]);
 attempt('missing CA file', ['dsn' => "rediss://127.0.0.1:{$good[3]}", 'tls' => ['cafile' => "$d/none.crt"]] + $pw);
@@ -62,6 +64,7 @@ name mismatch: SlotLockConnectionException: cannot connect to Redis at tls://127
 peer_name mismatch: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS handshake failed: certificate verify failed: hostname mismatch
 expired: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS handshake failed: certificate verify failed: certificate has expired
 client certificate required: SlotLockConnectionException: %s tls://127.0.0.1:%d/0 %Scertificate required%S
+client certificate required, AUTH + SELECT: SlotLockConnectionException: %s tls://127.0.0.1:%d/3 %s
 wrong key passphrase: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS setup failed: cannot load the client key (%s)
 missing CA file: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS setup failed: cannot load the CA file (%s)
 TLS to a plain port: SlotLock%SException: %s tls://127.0.0.1:%d/0%s
