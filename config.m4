@@ -60,9 +60,9 @@ if test "$PHP_SLOTLOCK" != "no"; then
   PHP_SUBST([SLOTLOCK_SHARED_LIBADD])
   AC_DEFINE([HAVE_SLOTLOCK], [1], [Have slotlock])
 
-  SLOTLOCK_CORE="src/sl_sha1.c src/sl_dsn.c src/sl_key.c src/sl_conn.c src/sl_scripts.c src/sl_lock.c src/sl_stats.c src/sl_topology.c src/sl_options.c src/sl_event.c src/sl_tls_opts.c src/sl_tls.c"
+  SLOTLOCK_CORE="src/sl_sha1.c src/sl_dsn.c src/sl_key.c src/sl_conn.c src/sl_scripts.c src/sl_lock.c src/sl_stats.c src/sl_topology.c src/sl_options.c src/sl_event.c src/sl_metrics.c src/sl_tls_opts.c src/sl_tls.c"
   PHP_NEW_EXTENSION([slotlock],
-    [slotlock.c slotlock_service.c slotlock_availability.c slotlock_lock.c slotlock_ops.c slotlock_keys.c slotlock_args.c slotlock_exceptions.c $SLOTLOCK_CORE],
+    [slotlock.c slotlock_service.c slotlock_availability.c slotlock_metrics.c slotlock_metrics_batch.c slotlock_lock.c slotlock_ops.c slotlock_keys.c slotlock_args.c slotlock_exceptions.c $SLOTLOCK_CORE],
     [$ext_shared],, [-DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 -std=gnu99 -Wall $SLOTLOCK_TLS_CFLAGS])
   PHP_ADD_BUILD_DIR([$ext_builddir/src])
   PHP_ADD_INCLUDE([$ext_srcdir/src])

@@ -7,6 +7,7 @@
 
 #include "src/sl_common.h"
 #include "src/sl_conn.h"
+#include "src/sl_metrics.h"
 #include "src/sl_stats.h"
 
 extern zend_module_entry slotlock_module_entry;
@@ -32,6 +33,9 @@ ZEND_BEGIN_MODULE_GLOBALS(slotlock)
     char *tls_cafile; /* CA file of TLS endpoints that name none */
     sl_pool pool;   /* idle persistent connections of this process (thread) */
     sl_stats stats; /* this process's counters */
+    zend_long metrics_flush_interval; /* seconds; 0: no batches */
+    zend_long metrics_retention;      /* seconds a minute's metrics live */
+    sl_metrics metrics;               /* this process's unflushed metrics */
 ZEND_END_MODULE_GLOBALS(slotlock)
 
 ZEND_EXTERN_MODULE_GLOBALS(slotlock)

@@ -49,24 +49,29 @@ static ZEND_INI_DISP(slotlock_dsn_displayer)
     PHPWRITE(masked, strlen(masked));
 }
 
-static ZEND_INI_MH(OnUpdateSlotlockSeconds)
+/* OnUpdateLong for a whole number in [min, max]; anything else is refused. */
+static int ini_update_long_in(zend_ini_entry *entry, zend_string *new_value, void *mh_arg1, void *mh_arg2,
+                              void *mh_arg3, int stage, zend_long min, zend_long max)
 {
     zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
 
-    if (v < SL_TTL_MIN || v > SL_TTL_MAX) {
+    if (v < min || v > max) {
         return FAILURE;
     }
     return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
 }
 
+#define SLOTLOCK_INI_LONG_IN(min, max)                                                         \
+    return ini_update_long_in(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage, (min), (max))
+
+static ZEND_INI_MH(OnUpdateSlotlockSeconds)
+{
+    SLOTLOCK_INI_LONG_IN(SL_TTL_MIN, SL_TTL_MAX);
+}
+
 static ZEND_INI_MH(OnUpdateSlotlockBucket)
 {
-    zend_long v = ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);
-
-    if (v < 1 || v > 1440) {
-        return FAILURE;
-    }
-    return OnUpdateLong(entry, new_value, mh_arg1, mh_arg2, mh_arg3, stage);
+    SLOTLOCK_INI_LONG_IN(1, 1440);
 }
 
 static ZEND_INI_MH(OnUpdateSlotlockFailMode)
@@ -79,6 +84,18 @@ static ZEND_INI_MH(OnUpdateSlotlockFailMode)
         return FAILURE;
     }
     return SUCCESS;
+}
+
+/* 0 (no batches) to 3600 seconds */
+static ZEND_INI_MH(OnUpdateSlotlockMetricsInterval)
+{
+    SLOTLOCK_INI_LONG_IN(0, 3600);
+}
+
+/* 60 seconds to 30 days */
+static ZEND_INI_MH(OnUpdateSlotlockMetricsRetention)
+{
+    SLOTLOCK_INI_LONG_IN(60, 30 * 86400);
 }
 
 PHP_INI_BEGIN()
@@ -103,6 +120,10 @@ PHP_INI_BEGIN()
     PHP_INI_ENTRY("slotlock.fail_mode", "open", PHP_INI_ALL, OnUpdateSlotlockFailMode)
     STD_PHP_INI_ENTRY("slotlock.tls_cafile", "", PHP_INI_ALL, OnUpdateString, tls_cafile, zend_slotlock_globals,
                       slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.metrics_flush_interval", "10", PHP_INI_ALL, OnUpdateSlotlockMetricsInterval,
+                      metrics_flush_interval, zend_slotlock_globals, slotlock_globals)
+    STD_PHP_INI_ENTRY("slotlock.metrics_retention", "86400", PHP_INI_ALL, OnUpdateSlotlockMetricsRetention,
+                      metrics_retention, zend_slotlock_globals, slotlock_globals)
 PHP_INI_END()
 
 static PHP_GINIT_FUNCTION(slotlock)
@@ -185,6 +206,7 @@ static PHP_MINFO_FUNCTION(slotlock)
     if (sl_tls_library()) {
         php_info_print_table_row(2, "OpenSSL library version", sl_tls_library());
     }
+    slotlock_metrics_minfo();
     php_info_print_table_end();
 
     DISPLAY_INI_ENTRIES();

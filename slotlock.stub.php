@@ -89,6 +89,22 @@ final class SlotLockService
     /** This process's counters. */
     public function stats(): array {}
 
+    /**
+     * Fleet-wide numbers of the last $minutes minutes (1..1440), summed from
+     * the per-minute hashes "<prefix>_metrics:m<YmdHi>" every process adds
+     * its batches to (slotlock.metrics_flush_interval): minutes, from, to,
+     * the counters (acquired, reacquired, slot_locked, slot_booked,
+     * already_booked, relocked, released, expired, committed, errors),
+     * attempts, conflicts, race_rate (conflicts / attempts),
+     * conflicts_per_minute, acquire_samples, acquire_p50_ms, acquire_p99_ms,
+     * acquire_mean_ms (null without samples; estimated from the histogram),
+     * latency (the histogram: le_<us>us and le_inf counts).
+     */
+    public function metrics(int $minutes = 15): array {}
+
+    /** Writes this process's unflushed metrics now, one batch; false when there was nothing to write. */
+    public function flushMetrics(): bool {}
+
     /** mode (single, cluster, sentinel, quorum), hash_tag, and the nodes with their role and whether connected. */
     public function topology(): array {}
 
@@ -120,8 +136,17 @@ final class AvailabilityWithLock
     /** check() for a resource interval (see SlotLockService::acquireResource()). */
     public function checkResource(array $availability, int|string $companyId, int|string $resourceId, DateTimeInterface|string $start, DateTimeInterface|string|int $end, string $owner, ?int $ttl = null, int $bufferBefore = 0, int $bufferAfter = 0): array {}
 
-    /** start_booking, before the booking is written: ok, reason, fence (and booking_id when already booked). */
-    public function beginBooking(?string $lockKey, string $owner): array {}
+    /**
+     * start_booking, before the booking is written: ok, reason, fence (and
+     * booking_id when already booked, retry_after when refused). With a lock
+     * key: locked (the owner's hold), relocked (it had expired, the slot was
+     * still free), slot_locked / slot_booked, already_booked, invalid_lock_key.
+     * Without one, the slot ($companyId, $service, $start as in check()) is
+     * locked for $owner the same way, atomically (plus lock_key, for
+     * finishBooking()): nothing is ever booked unguarded. Without a lock key and without a slot: ok, no_lock_key.
+     * The slot arguments come all three or not at all (ValueError).
+     */
+    public function beginBooking(?string $lockKey, string $owner, int|string|null $companyId = null, int|string|array|null $service = null, DateTimeInterface|string|null $start = null): array {}
 
     /** start_booking, after: releases the hold, or marks the slot booked. */
     public function finishBooking(?string $lockKey, string $owner, bool $booked, ?string $bookingId = null): bool {}

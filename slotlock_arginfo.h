@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: c6bb252746e0ad8aa3cd601a611d32b5d2923ee9 */
+ * Stub hash: 519146325a3d5f9d730baf6812a8bbb7228fa77c */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_SlotLockService___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, options, MAY_BE_ARRAY|MAY_BE_STRING|MAY_BE_NULL, "null")
@@ -87,6 +87,13 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_stats, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_metrics, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, minutes, IS_LONG, 0, "15")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_flushMetrics, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
 #define arginfo_class_SlotLockService_topology arginfo_class_SlotLockService_stats
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_SlotLockService_close, 0, 0, IS_VOID, 0)
@@ -120,6 +127,9 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_beginBooking, 0, 2, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO(0, lockKey, IS_STRING, 1)
 	ZEND_ARG_TYPE_INFO(0, owner, IS_STRING, 0)
+	ZEND_ARG_TYPE_MASK(0, companyId, MAY_BE_LONG|MAY_BE_STRING|MAY_BE_NULL, "null")
+	ZEND_ARG_TYPE_MASK(0, service, MAY_BE_LONG|MAY_BE_STRING|MAY_BE_ARRAY|MAY_BE_NULL, "null")
+	ZEND_ARG_OBJ_TYPE_MASK(0, start, DateTimeInterface, MAY_BE_STRING|MAY_BE_NULL, "null")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_AvailabilityWithLock_finishBooking, 0, 3, _IS_BOOL, 0)
@@ -150,6 +160,8 @@ ZEND_METHOD(SlotLockService, extend);
 ZEND_METHOD(SlotLockService, status);
 ZEND_METHOD(SlotLockService, activeLocks);
 ZEND_METHOD(SlotLockService, stats);
+ZEND_METHOD(SlotLockService, metrics);
+ZEND_METHOD(SlotLockService, flushMetrics);
 ZEND_METHOD(SlotLockService, topology);
 ZEND_METHOD(SlotLockService, close);
 ZEND_METHOD(AvailabilityWithLock, __construct);
@@ -177,6 +189,8 @@ static const zend_function_entry class_SlotLockService_methods[] = {
 	ZEND_ME(SlotLockService, status, arginfo_class_SlotLockService_status, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, activeLocks, arginfo_class_SlotLockService_activeLocks, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, stats, arginfo_class_SlotLockService_stats, ZEND_ACC_PUBLIC)
+	ZEND_ME(SlotLockService, metrics, arginfo_class_SlotLockService_metrics, ZEND_ACC_PUBLIC)
+	ZEND_ME(SlotLockService, flushMetrics, arginfo_class_SlotLockService_flushMetrics, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, topology, arginfo_class_SlotLockService_topology, ZEND_ACC_PUBLIC)
 	ZEND_ME(SlotLockService, close, arginfo_class_SlotLockService_close, ZEND_ACC_PUBLIC)
 	ZEND_FE_END

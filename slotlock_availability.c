@@ -296,20 +296,43 @@ static bool booking_keys(slotlock_service_obj *svc, zend_string *key, sl_keylist
     return false;
 }
 
+/* The slot of beginBooking()'s optional fallback: all three arguments or none.
+ * False with an exception thrown; *given says whether there is a slot. */
+static bool booking_slot_args(zval *company, zval *service, zval *start, bool *given)
+{
+    int n = (company != NULL) + (service != NULL) + (start != NULL);
+
+    *given = n == 3;
+    if (n != 0 && n != 3) {
+        zend_value_error("$companyId, $service and $start must be given together (or none of them)");
+        return false;
+    }
+    return true;
+}
+
 PHP_METHOD(AvailabilityWithLock, beginBooking)
 {
     slotlock_service_obj *svc;
     zend_string *key = NULL, *owner;
+    zval *company = NULL, *service = NULL, *start = NULL;
     sl_acquire_result res;
     sl_keylist keys;
     sl_error err;
+    bool by_slot;
 
-    ZEND_PARSE_PARAMETERS_START(2, 2)
+    ZEND_PARSE_PARAMETERS_START(2, 5)
         Z_PARAM_STR_OR_NULL(key)
         Z_PARAM_STR(owner)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ZVAL_OR_NULL(company)
+        Z_PARAM_ZVAL_OR_NULL(service)
+        Z_PARAM_ZVAL_OR_NULL(start)
     ZEND_PARSE_PARAMETERS_END();
     AVAILABILITY_FETCH(svc);
 
+    if (!booking_slot_args(company, service, start, &by_slot)) {
+        RETURN_THROWS();
+    }
     if (!SLOTLOCK_G(enabled)) {
         booking_answer(return_value, true, "disabled", 0);
         return;
@@ -317,15 +340,25 @@ PHP_METHOD(AvailabilityWithLock, beginBooking)
     if (!check_owner_ttl(owner, 0, true)) {
         RETURN_THROWS();
     }
-    if (!key || ZSTR_LEN(key) == 0) {
-        /* an older agent prompt that does not carry the lock key */
+    if (key && ZSTR_LEN(key) == 0) {
+        key = NULL;
+    }
+    if (!key && !by_slot) {
+        /* an older agent prompt that does not carry the lock key, and no slot to lock */
         booking_answer(return_value, true, "no_lock_key", 0);
         return;
     }
     sl_keylist_init(&keys);
-    if (!booking_keys(svc, key, &keys)) {
-        booking_answer(return_value, false, "invalid_lock_key", 0);
-        return;
+    if (key) {
+        by_slot = false;
+        if (!booking_keys(svc, key, &keys)) {
+            booking_answer(return_value, false, "invalid_lock_key", 0);
+            return;
+        }
+    } else if (!slotlock_service_slot_keys(svc, company, service, start, &keys)) {
+        /* no lock key: the slot's own keys, taken for the owner like check() would */
+        sl_keylist_free(&keys);
+        RETURN_THROWS();
     }
     if (slotlock_service_acquire(svc, &keys, owner, 0, &res, NULL, &err) != SL_OK) {
         sl_keylist_free(&keys);
@@ -341,18 +374,32 @@ PHP_METHOD(AvailabilityWithLock, beginBooking)
     }
     if (res.candidate >= 0) {
         if (res.fresh) {
-            /* the hold expired before the booking, and nobody took the slot */
-            SLOTLOCK_G(stats).expired_before_booking++;
+            /* with a lock key: the hold expired before the booking, and nobody
+             * took the slot; without one: the slot was free, now it is held */
+            if (!by_slot) {
+                SLOTLOCK_G(stats).expired_before_booking++;
+            }
             SLOTLOCK_G(stats).relocked++;
-            slotlock_service_emit(svc, "relocked", &keys, res.fence, res.ttl_ms, "expired");
+            slotlock_service_emit(svc, "relocked", &keys, res.fence, res.ttl_ms, by_slot ? "no_lock_key" : "expired");
         }
         booking_answer(return_value, true, res.fresh ? "relocked" : "locked", res.fence);
+        if (by_slot) {
+            /* what finishBooking() needs: the handle check() would have handed out */
+            size_t len = 0;
+            char *handle = sl_handle_join(&keys, 0, keys.count, &len);
+
+            if (handle) {
+                add_assoc_stringl(return_value, "lock_key", handle, len);
+                free(handle);
+            }
+        }
     } else if (res.blocked == SL_BLOCKED_BOOKED_SELF) {
         /* a retried start_booking: hand back the booking already made */
+        sl_metrics_add(&SLOTLOCK_G(metrics), SL_M_already_booked, 1);
         booking_answer(return_value, false, "already_booked", 0);
         add_assoc_stringl(return_value, "booking_id", res.booking_id, res.booking_id_len);
     } else {
-        if (res.blocked == SL_BLOCKED_LOCKED) {
+        if (res.blocked == SL_BLOCKED_LOCKED && !by_slot) {
             SLOTLOCK_G(stats).expired_before_booking++;
         }
         booking_answer(return_value, false, res.blocked == SL_BLOCKED_LOCKED ? "slot_locked" : "slot_booked", 0);

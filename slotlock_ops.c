@@ -89,8 +89,11 @@ static sl_status acquire_groups(slotlock_service_obj *intern, sl_keylist *keys, 
     zval arr;
     sl_status rc;
 
+    int64_t started_us = slotlock_metrics_clock_us();
+
     rc = sl_lock_acquire(&intern->locker, keys, groups, n_groups, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, res,
                          err);
+    slotlock_metrics_acquired(intern, rc, res, started_us);
     if (rc != SL_OK) {
         slotlock_service_fail(intern, keys, err);
         return rc;

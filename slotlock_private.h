@@ -3,8 +3,9 @@
  *
  * The glue runs one way:
  *   slotlock.c (module: entry, INI, MINIT/MINFO)
- *     -> slotlock_service.c, slotlock_availability.c (one file per class)
+ *     -> slotlock_service.c, slotlock_availability.c, slotlock_metrics.c (the classes' methods)
  *     -> slotlock_ops.c (lock operations with their events and counters)
+ *     -> slotlock_metrics_batch.c (the process's metrics batch)
  *     -> slotlock_keys.c (PHP arguments -> slot keys)
  *     -> slotlock_args.c (PHP values -> core types, options -> sl_config)
  *     -> slotlock_lock.c (the SlotLock value object)
@@ -55,6 +56,22 @@ extern zend_class_entry *slotlock_timeout_exception_ce;
 void slotlock_service_minit(void);
 void slotlock_availability_minit(void);
 void slotlock_lock_minit(void);
+
+/* ---- slotlock_metrics.c: SlotLockService::metrics() / flushMetrics(), the php --ri rows ---- */
+void slotlock_metrics_minfo(void);
+
+/* ---- slotlock_metrics_batch.c: the process's metrics batch, below the lock operations ---- */
+/* A monotonic clock, microseconds. */
+int64_t slotlock_metrics_clock_us(void);
+/* After every acquire: latency, refusals, and the batch when it is due. */
+void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const sl_acquire_result *res,
+                               int64_t started_us);
+/* A service object goes: on the CLI (one process, one run) its batch is written now. */
+void slotlock_metrics_service_gone(slotlock_service_obj *intern);
+/* This process's counters (dropped in a forked child: it writes only its own). */
+sl_metrics *slotlock_metrics_own(void);
+/* Takes the process's counters in and writes the batch; false with err set on failure. */
+bool slotlock_metrics_flush(slotlock_service_obj *intern, sl_error *err);
 
 /* ---- slotlock_exceptions.c ---- */
 

@@ -47,6 +47,7 @@ static void service_free(zend_object *object)
     slotlock_service_obj *intern = service_from_obj(object);
 
     if (intern->initialized) {
+        slotlock_metrics_service_gone(intern);
         /* A clean persistent connection goes back to the pool; anything
          * else (error, half-read reply, another pid) is closed. */
         sl_topology_free(&intern->topo);

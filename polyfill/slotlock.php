@@ -10,6 +10,7 @@ if (!extension_loaded('slotlock') && !class_exists('SlotLockService', false)) {
     require_once __DIR__ . '/src/ini.php';
     require_once __DIR__ . '/src/SlotLockException.php';
     require_once __DIR__ . '/src/SlotLock.php';
+    require_once __DIR__ . '/src/SlotLockPolyfillMetrics.php';
     require_once __DIR__ . '/src/SlotLockService.php';
     require_once __DIR__ . '/src/AvailabilityWithLock.php';
 }

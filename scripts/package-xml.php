@@ -11,7 +11,8 @@
  *
  * Shipped files: the files git knows (tracked, plus untracked ones that are
  * not ignored) among config.m4 config.w32 *.c *.h slotlock.stub.php src/
- * tests/ (phpt, inc, unit tests, suites, fuzz targets) README.md LICENSE docs/ bench/hiredis_floor.c.
+ * tests/ (phpt, inc, unit tests, suites, fuzz targets) README.md LICENSE docs/ bench/hiredis_floor.c
+ * polyfill/ integrations/ examples/.
  * Everything outside <contents> in package.xml is left as it is.
  */
 
@@ -74,6 +75,11 @@ function role_of(string $path): ?string
         return 'test';
     }
     if ($path === 'bench/hiredis_floor.c') {
+        return 'doc';
+    }
+    /* the composer packages (the PHP polyfill, the Laravel integration) and the example
+     * that uses them: documentation of a PECL install, installed with composer */
+    if (preg_match('~^(polyfill|integrations|examples)/~', $path) && !str_ends_with($path, '.gitignore')) {
         return 'doc';
     }
     return null;

@@ -705,8 +705,8 @@ int sl_parse_simple(const char *buf, size_t n, redisReply **out)
         if (p >= end - 2 || end - 2 - p > 18) {
             return 0;
         }
-        if (*p < '0' || *p > '9') {
-            return 0; /* at least one digit */
+        if (*p < '0' || *p > '9' || (*p == '0' && (neg || p[1] != '\r'))) {
+            return 0; /* at least one digit; no leading zero, no "-0" (as hiredis reads numbers) */
         }
         for (; p < end && *p != '\r'; p++) {
             if (*p < '0' || *p > '9') {
@@ -718,6 +718,9 @@ int sl_parse_simple(const char *buf, size_t n, redisReply **out)
             return 0; /* more than one reply */
         }
         if (buf[0] == '$') {
+            if (end - p < 2 || p[1] != '\n') {
+                return 0;
+            }
             p += 2; /* the data after "$<len>\r\n" */
             if (p > end || (size_t)(end - p) != (size_t)v + 2) {
                 return 0;

@@ -60,21 +60,41 @@ final class AvailabilityWithLock
         return $this->checkKeys($svc, $availability, $keys, $owner, $ttl ?? 0);
     }
 
-    /** start_booking, before the booking is written: ok, reason, fence (and booking_id when already booked). */
-    public function beginBooking(?string $lockKey, string $owner): array
+    /**
+     * start_booking, before the booking is written: ok, reason, fence (and booking_id when
+     * already booked, retry_after when refused). Without a lock key the slot ($companyId,
+     * $service, $start as in check()) is locked for $owner the same way, atomically; without
+     * either: ok, no_lock_key.
+     */
+    public function beginBooking(?string $lockKey, string $owner, $companyId = null, $service = null,
+                                 $start = null): array
     {
         $svc = $this->fetch();
+        $given = ($companyId !== null) + ($service !== null) + ($start !== null);
+        if ($given !== 0 && $given !== 3) {
+            throw new ValueError('$companyId, $service and $start must be given together (or none of them)');
+        }
+        $bySlot = $given === 3;
         if (!self::enabled()) {
             return self::answer(true, 'disabled', 0);
         }
         self::checkOwnerTtl($owner, null);
-        if ($lockKey === null || $lockKey === '') {
-            /* an older agent prompt that does not carry the lock key */
+        if ($lockKey === '') {
+            $lockKey = null;
+        }
+        if ($lockKey === null && !$bySlot) {
+            /* an older agent prompt that does not carry the lock key, and no slot to lock */
             return self::answer(true, 'no_lock_key', 0);
         }
-        $keys = self::keys($svc, $lockKey);
-        if ($keys === null) {
-            return self::answer(false, 'invalid_lock_key', 0);
+        if ($lockKey !== null) {
+            $bySlot = false;
+            $keys = self::keys($svc, $lockKey);
+            if ($keys === null) {
+                return self::answer(false, 'invalid_lock_key', 0);
+            }
+        } else {
+            /* no lock key: the slot's own keys, taken for the owner like check() would */
+            $keys = self::api($svc, 'slot_keys', [$companyId, $service, $start]);
         }
         try {
             [$cand, $fence, $ttlMs, $fresh, $blocked, $bookingId] = self::api($svc, 'acquire', [$keys, $owner, 0]);
@@ -88,20 +108,29 @@ final class AvailabilityWithLock
         }
         if ($cand >= 0) {
             if ($fresh) {
-                /* the hold expired before the booking, and nobody took the slot */
-                self::api($svc, 'count', ['expired_before_booking']);
+                /* with a lock key: the hold expired before the booking, and nobody took the
+                 * slot; without one: the slot was free, now it is held */
+                if (!$bySlot) {
+                    self::api($svc, 'count', ['expired_before_booking']);
+                }
                 self::api($svc, 'count', ['relocked']);
-                self::api($svc, 'emit', ['relocked', $keys, $fence, $ttlMs, 'expired']);
+                self::api($svc, 'emit', ['relocked', $keys, $fence, $ttlMs, $bySlot ? 'no_lock_key' : 'expired']);
             }
-            return self::answer(true, $fresh ? 'relocked' : 'locked', $fence);
+            $a = self::answer(true, $fresh ? 'relocked' : 'locked', $fence);
+            if ($bySlot) {
+                /* what finishBooking() needs: the handle check() would have handed out */
+                $a['lock_key'] = implode(',', $keys);
+            }
+            return $a;
         }
         if ($blocked === 3) {
             /* a retried start_booking: hand back the booking already made */
+            SlotLockPolyfillMetrics::add('already_booked');
             $a = self::answer(false, 'already_booked', 0);
             $a['booking_id'] = $bookingId;
             return $a;
         }
-        if ($blocked === 1) {
+        if ($blocked === 1 && !$bySlot) {
             self::api($svc, 'count', ['expired_before_booking']);
         }
         $a = self::answer(false, $blocked === 1 ? 'slot_locked' : 'slot_booked', 0);

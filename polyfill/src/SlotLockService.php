@@ -465,6 +465,59 @@ final class SlotLockService
         return self::$stats;
     }
 
+    /** Fleet-wide numbers of the last $minutes minutes (SlotLockPolyfillMetrics::report()). */
+    public function metrics(int $minutes = 15): array
+    {
+        $this->fetch();
+        if ($minutes < 1 || $minutes > 1440) {
+            throw new ValueError('SlotLockService::metrics(): Argument #1 ($minutes) must be between 1 and 1440');
+        }
+        $now = time();
+        $keys = SlotLockPolyfillMetrics::window($this->prefix, $now, $minutes);
+        $link = $this->link();
+        try {
+            $link->redis->pipeline();
+            foreach ($keys as $k) {
+                $link->redis->hGetAll($k);
+            }
+            $hashes = $link->redis->exec();
+        } catch (RedisException $e) {
+            $this->drop($link);
+            throw $this->failed(null, self::error(self::E_IO, 'metrics: ' . $e->getMessage()));
+        }
+        return SlotLockPolyfillMetrics::report(is_array($hashes) ? $hashes : [], $minutes, $now);
+    }
+
+    /** Writes this process's unflushed metrics now, one batch; false when there was nothing to write. */
+    public function flushMetrics(): bool
+    {
+        $this->fetch();
+        $had = SlotLockPolyfillMetrics::sync(self::$stats);
+        $this->metricsFlush(true);
+        return $had;
+    }
+
+    /** The metrics batch; a failure is kept for the next one (and thrown only when $throw). */
+    private function metricsFlush(bool $throw): void
+    {
+        if (!SlotLockPolyfillMetrics::sync(self::$stats)) {
+            return;
+        }
+        $link = null;
+        try {
+            $link = $this->link();
+            SlotLockPolyfillMetrics::flush($link->redis, $this->prefix);
+        } catch (RedisException | SlotLockException $e) {
+            if ($link !== null && $e instanceof RedisException) {
+                $this->drop($link);
+                $e = self::error(self::E_IO, 'metrics: ' . $e->getMessage());
+            }
+            if ($throw) {
+                throw $this->failed(null, $e);
+            }
+        }
+    }
+
     /** mode (always single here), hash_tag, and the node with whether it is connected. */
     public function topology(): array
     {
@@ -1396,6 +1449,7 @@ final class SlotLockService
         foreach ($groups as $n) {
             $args[] = (string) $n;
         }
+        $t0 = hrtime(true);
         try {
             $r = $this->runScript('acquire', array_merge([$this->fenceKey, $this->activeKey], $keys), $args);
             if (!is_array($r) || count($r) !== 6 || !self::intList(array_slice($r, 0, 5), 5)
@@ -1411,6 +1465,10 @@ final class SlotLockService
             throw $this->failed($keys, $e);
         }
         $res = [$cand - 1, $fence, $ttl, $fresh !== 0, $why, $booking];
+        SlotLockPolyfillMetrics::acquired($res[0], $why, hrtime(true) - $t0, self::$stats);
+        if (SlotLockPolyfillMetrics::due($this, static fn (self $svc) => $svc->metricsFlush(false))) {
+            $this->metricsFlush(false);
+        }
         if ($res[0] < 0) {
             self::$stats['conflicts']++;
             $this->emit('conflict', $keys, -1, $ttl, $why === self::BLOCKED_LOCKED ? 'slot_locked' : 'slot_booked');

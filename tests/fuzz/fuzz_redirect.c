@@ -9,6 +9,7 @@
  */
 #include "fuzz_common.h"
 
+#include "sl_key.h"
 #include "sl_topology.c"
 
 static uint16_t ref_crc16(const uint8_t *p, size_t n)

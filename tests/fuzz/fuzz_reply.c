@@ -5,11 +5,16 @@
  * within its documented ranges.
  *
  * Byte 0 picks the split point and n_groups; the rest is RESP.
+ *
+ * The hot path's own decoder (sl_parse_simple) is checked against hiredis on
+ * the same bytes: whatever it accepts, hiredis reads as exactly one reply of
+ * the same type and value.
  */
 #include <hiredis/hiredis.h>
 
 #include "fuzz_common.h"
 
+#include "sl_conn.h"
 #include "sl_lock.h"
 
 /* hiredis 0.14 has no limit on multi-bulk lengths: "*2000000000\r\n" would make
@@ -40,7 +45,7 @@ static void decode_all(const redisReply *r, size_t n_groups)
     if (sl_decode_acquire(r, n_groups, &ares, &err) == SL_OK) {
         CHECK(r->type == REDIS_REPLY_ARRAY && r->elements == 6);
         CHECK(ares.candidate >= -1 && ares.candidate < (long)n_groups);
-        CHECK(ares.candidate < 0 || ares.fence >= 1);
+        CHECK(ares.candidate < 0 || ares.fence >= 0); /* 0: taken without fencing */
         CHECK(ares.fresh == 0 || ares.fresh == 1);
         CHECK(ares.blocked >= SL_BLOCKED_NONE && ares.blocked <= SL_BLOCKED_BOOKED_SELF);
         CHECK(ares.candidate < 0 || ares.blocked == SL_BLOCKED_NONE);
@@ -80,6 +85,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     data++;
     size--;
     split = size ? (size_t)(data[0] * 7) % (size + 1) : 0;
+
+    {
+        redisReply *simple = NULL;
+        if (sl_parse_simple((const char *)data, size, &simple)) {
+            redisReader *one = redisReaderCreate();
+            void *ref = NULL, *more = NULL;
+            const redisReply *h;
+
+            CHECK(one != NULL && simple != NULL);
+            CHECK(redisReaderFeed(one, (const char *)data, size) == REDIS_OK);
+            CHECK(redisReaderGetReply(one, &ref) == REDIS_OK && ref != NULL);
+            CHECK(redisReaderGetReply(one, &more) == REDIS_OK && more == NULL);
+            h = ref;
+            CHECK(h->type == simple->type);
+            CHECK(h->type != REDIS_REPLY_INTEGER || h->integer == simple->integer);
+            CHECK((h->type != REDIS_REPLY_STRING && h->type != REDIS_REPLY_STATUS) ||
+                  (h->len == simple->len && memcmp(h->str, simple->str, h->len) == 0 && simple->str[h->len] == '\0'));
+            freeReplyObject(ref);
+            freeReplyObject(simple);
+            redisReaderFree(one);
+        }
+    }
 
     rd = redisReaderCreate();
     CHECK(rd != NULL);

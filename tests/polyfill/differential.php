@@ -338,6 +338,17 @@ function run_cases(string $side): void
     $case('finish release', fn () => $flow->finishBooking("$prefix:c1:s61:t203011241400,$prefix:c1:s62:t203011241430,$prefix:c1:s63:t203011241530", 'call-3', false));
     $case('finish release again', fn () => $flow->finishBooking("$prefix:c1:s61:t203011241400", 'call-3', false));
     $case('begin expired relock', fn () => $flow->beginBooking("$prefix:c1:s64:t203011241400", 'call-6'));
+    $case('begin slot free', fn () => $flow->beginBooking(null, 'call-7', 1, 65, '2030-11-24 14:00'));
+    $case('begin slot own', fn () => $flow->beginBooking('', 'call-7', 1, 65, '2030-11-24 14:00'));
+    $case('begin slot held', fn () => $flow->beginBooking(null, 'call-8', 1, 65, '2030-11-24 14:00'));
+    $case('begin slot booked self', fn () => $flow->beginBooking(null, 'call-1', 1, 60, '2030-11-24 14:00'));
+    $case('begin slot booked other', fn () => $flow->beginBooking(null, 'call-8', 1, 60, '2030-11-24 14:00'));
+    $case('begin slot segments', fn () => $flow->beginBooking(null, 'call-9', 1, [[66, 0], [67, 30]], '2030-11-24 14:00'));
+    $case('begin slot partial', fn () => $flow->beginBooking(null, 'call-9', 1, 66));
+    $case('begin slot bad type', fn () => $flow->beginBooking(null, 'call-9', 1.5, 66, '2030-11-24 14:00'));
+    $case('begin slot bad start', fn () => $flow->beginBooking(null, 'call-9', 1, 66, new stdClass()));
+    $case('metrics out of range', fn () => $live->metrics(0));
+    $case('metrics window', fn () => array_keys($live->metrics(3)));
 
     /* ---- connection failures ---- */
     $dead = new SlotLockService(['port' => 1, 'prefix' => $prefix, 'timeout' => 0.5]);

@@ -21,9 +21,10 @@ bad() { echo "architecture: $*" >&2; fail=1; }
 # Layer of each object: callers have smaller numbers than what they call.
 declare -A LAYER=(
     [slotlock]=0
-    [slotlock_service]=1 [slotlock_availability]=1
-    [slotlock_ops]=2 [slotlock_keys]=3 [slotlock_args]=4 [slotlock_lock]=5 [slotlock_exceptions]=6
-    [sl_lock]=10 [sl_options]=10 [sl_event]=10
+    [slotlock_service]=1 [slotlock_availability]=1 [slotlock_metrics]=1
+    [slotlock_ops]=2 [slotlock_metrics_batch]=3 [slotlock_keys]=4 [slotlock_args]=5 [slotlock_lock]=6
+    [slotlock_exceptions]=7
+    [sl_lock]=10 [sl_options]=10 [sl_event]=10 [sl_metrics]=10
     [sl_topology]=11 [sl_scripts]=12 [sl_conn]=13 [sl_key]=14 [sl_tls]=14
     [sl_dsn]=15 [sl_sha1]=15 [sl_stats]=15 [sl_tls_opts]=16
 )

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# tests/suites/laravel.sh: examples/laravel in a real Laravel app (Debian's
-# php-laravel-framework, sqlite, the test Redis), run by tests/laravel/run.php
-# twice: with the slotlock extension, and with polyfill/slotlock.php when it
-# exists. Installs the Debian packages it needs when they are missing.
+# tests/suites/laravel.sh: slotlock/laravel (integrations/laravel) and
+# slotlock/polyfill (polyfill/) installed by composer, offline, from path
+# repositories into a real Laravel app (Debian's php-laravel-framework, sqlite,
+# the test Redis), driven through the example handler (examples/laravel):
+#   tests/laravel/run.php     with the extension, then with the polyfill: the
+#                             booking flow, the race without lock_key, metrics
+#   tests/laravel/matrix.php  the switch: extension / polyfill / neither x
+#                             FEATURE_SLOT_LOCKING unset / auto / true / false
+# Installs the Debian packages it needs when they are missing.
 #
 # Uses SLOTLOCK_TEST_HOST/SLOTLOCK_TEST_PORT (./dev test) or starts its own
 # Redis; the module is SLOTLOCK_EXT_SO or modules/slotlock.so.
@@ -22,6 +27,7 @@ PHP=$(command -v php8.2 || command -v php) || { say "php not found"; exit 1; }
 # ---- packages: Laravel, pdo_sqlite, phpredis (Laravel's Redis client) ------
 need=()
 [[ -f /usr/share/php/Illuminate/autoload.php ]] || need+=(php-laravel-framework)
+command -v composer >/dev/null || need+=(composer)
 "$PHP" -r 'exit(extension_loaded("pdo_sqlite") ? 0 : 1);' || need+=(php8.2-sqlite3)
 "$PHP" -r 'exit(extension_loaded("redis") ? 0 : 1);' || need+=(php-redis)
 if [[ ${#need[@]} -gt 0 ]]; then
@@ -42,26 +48,28 @@ fi
 export SLOTLOCK_TEST_HOST=${SLOTLOCK_TEST_HOST:-127.0.0.1} SLOTLOCK_TEST_PORT
 
 rc=0
-
-# ---- with the extension ----------------------------------------------------
 SO=${SLOTLOCK_EXT_SO:-$ROOT/modules/slotlock.so}
 if "$PHP" -r 'exit(extension_loaded("slotlock") ? 0 : 1);'; then
-    say "slotlock is loaded by php.ini: using that one"
+    # (a php with slotlock in php.ini cannot run without it: extension runs only)
+    say "slotlock is loaded by php.ini: using that one; the polyfill and no-extension runs need a php without it"
     "$PHP" tests/laravel/run.php || rc=1
-elif [[ -f "$SO" ]]; then
-    SLOTLOCK_EXT_SO=$SO "$PHP" -d "extension=$SO" tests/laravel/run.php || rc=1
-else
+    "$PHP" tests/laravel/matrix.php extension || rc=1
+    exit $rc
+fi
+if [[ ! -f "$SO" ]]; then
     say "FAIL: no extension at $SO (./dev build)"
-    rc=1
+    exit 1
 fi
+EXT=(-d "extension=$SO")
+export SLOTLOCK_EXT_SO=$SO
 
-# ---- with the polyfill -----------------------------------------------------
-if [[ ! -f polyfill/slotlock.php ]]; then
-    say "polyfill/slotlock.php does not exist yet: polyfill run skipped"
-elif "$PHP" -r 'exit(extension_loaded("slotlock") ? 0 : 1);'; then
-    say "slotlock is loaded by php.ini: polyfill run skipped"
-else
-    "$PHP" tests/laravel/run.php || rc=1
-fi
+# ---- the booking flow: with the extension, then with the polyfill ------------
+"$PHP" "${EXT[@]}" tests/laravel/run.php || rc=1
+"$PHP" tests/laravel/run.php || rc=1
+
+# ---- the switch --------------------------------------------------------------
+"$PHP" "${EXT[@]}" tests/laravel/matrix.php extension || rc=1
+"$PHP" tests/laravel/matrix.php polyfill || rc=1
+"$PHP" tests/laravel/matrix.php none || rc=1
 
 exit $rc

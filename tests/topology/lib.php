@@ -288,6 +288,7 @@ function tl_scan_slots(Redis $r, string $prefix): array
     $keys = [];
     $it = null;
     $r->setOption(Redis::OPT_SCAN, Redis::SCAN_RETRY);
+    // the slot keys: "<prefix>:..." (the metrics hashes "<prefix>_metrics:..." are not)
     while (($batch = $r->scan($it, $prefix . ':*', 1000)) !== false) {
         foreach ($batch as $k) {
             if (preg_match('/:[sr][A-Za-z0-9_-]+:[tb][0-9]{12}$/', $k)) {

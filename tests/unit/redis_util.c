@@ -243,3 +243,16 @@ double now_s(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+int redis_group_setup(void **state)
+{
+    (void)state;
+    return redis_env_load();
+}
+
+int redis_group_teardown(void **state)
+{
+    (void)state;
+    redis_env_unload();
+    return 0;
+}

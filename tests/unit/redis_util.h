@@ -17,6 +17,9 @@ extern redisContext *t_admin;
  * (a cmocka group setup then fails every test of the group). */
 int redis_env_load(void);
 void redis_env_unload(void);
+/* The same as a cmocka group setup / teardown. */
+int redis_group_setup(void **state);
+int redis_group_teardown(void **state);
 
 /* Runs a command on t_admin (hiredis format); fails the test on a NULL reply. */
 redisReply *admin(const char *fmt, ...);

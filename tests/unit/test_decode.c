@@ -402,7 +402,7 @@ static void test_parse_simple(void **state)
     redisReply *r = NULL;
     static const char *const partial[] = {"$-1\r", ":12", ":12\r\n:1\r\n", "$5\r\nab\r\n", "$2\r\nabcd\r\n",
                                           "+OK\r\n+OK\r\n", "-ERR x\r\n", "*1\r\n:1\r\n", ":\r\n", ":1a\r\n",
-                                          "$-2\r\n", "$\r\n\r\n", "_\r\n", ":-\r\n", "", "\r\n"};
+                                          "$-2\r\n", "$\r\n\r\n", "$1\r\t\n\r\n", "$1\rx\n\r\n", ":-0\r\n", ":01\r\n", "$01\r\na\r\n", "_\r\n", ":-\r\n", "", "\r\n"};
     size_t i;
 
     (void)state;

@@ -10,9 +10,10 @@ use RuntimeException;
 
 /**
  * A real Laravel application (Debian's php-laravel-framework) in a temp base
- * path: the skeleton config/ of tests/laravel/skeleton, the example's
- * config/features.php, a sqlite database, a log file, and the example's
- * app/ classes autoloaded as App\.
+ * path: the skeleton config/ of tests/laravel/skeleton, the example's app/
+ * (the app's own handler, autoloaded as App\ by the app's composer.json),
+ * slotlock/laravel and slotlock/polyfill installed by composer from this
+ * repository, a sqlite database and a log file.
  */
 final class TestApp
 {
@@ -23,19 +24,27 @@ final class TestApp
 
     private static bool $ownsBase = false;
 
-    /** Finds Laravel, sets up autoloading; with $base null, makes a fresh temp base path. */
-    public static function init(string $repo, ?string $base = null): void
+    /**
+     * Finds Laravel, makes (with $base null) a fresh app in a temp base path
+     * with slotlock/laravel (and, with $polyfill, slotlock/polyfill) installed
+     * by composer from path repositories, and sets up autoloading: Debian's
+     * Laravel, then the app's vendor/autoload.php.
+     */
+    public static function init(string $repo, ?string $base = null, bool $polyfill = true): void
     {
         self::$repo = $repo;
+        $host = getenv('SLOTLOCK_TEST_HOST') ?: '127.0.0.1';
+        $port = getenv('SLOTLOCK_TEST_PORT');
+        if (!$port) {
+            throw new RuntimeException('SLOTLOCK_TEST_PORT is not set (run through tests/suites/laravel.sh or ./dev test)');
+        }
         require_once self::laravelAutoloader();
         spl_autoload_register(static function (string $class) use ($repo): void {
-            foreach (['App\\' => "$repo/examples/laravel/app/", 'Tests\\Laravel\\' => "$repo/tests/laravel/support/"] as $ns => $dir) {
-                if (str_starts_with($class, $ns)) {
-                    $file = $dir . str_replace('\\', '/', substr($class, strlen($ns))) . '.php';
-                    if (is_file($file)) {
-                        require $file;
-                    }
-                    return;
+            $ns = 'Tests\\Laravel\\';
+            if (str_starts_with($class, $ns)) {
+                $file = "$repo/tests/laravel/support/" . str_replace('\\', '/', substr($class, strlen($ns))) . '.php';
+                if (is_file($file)) {
+                    require $file;
                 }
             }
         });
@@ -43,6 +52,7 @@ final class TestApp
         if ($base === null) {
             $base = sys_get_temp_dir() . '/slotlock-laravel.' . getmypid() . '.' . bin2hex(random_bytes(4));
             self::$ownsBase = true;
+            self::$base = $base;
             foreach (['config', 'bootstrap/cache', 'storage/logs', 'storage/framework', 'database'] as $dir) {
                 if (!is_dir("$base/$dir") && !mkdir("$base/$dir", 0777, true)) {
                     throw new RuntimeException("cannot create $base/$dir");
@@ -51,17 +61,14 @@ final class TestApp
             foreach (glob("$repo/tests/laravel/skeleton/config/*.php") as $file) {
                 copy($file, "$base/config/" . basename($file));
             }
-            // the file under test, as an app would have it
-            copy("$repo/examples/laravel/config/features.php", "$base/config/features.php");
+            // the app's own code: the example handler and its calendar interface
+            self::copyTree("$repo/examples/laravel/app", "$base/app");
             touch("$base/database/database.sqlite");
+            self::composerInstall($base, $polyfill);
         }
+        require_once "$base/vendor/autoload.php";
         self::$base = $base;
 
-        $host = getenv('SLOTLOCK_TEST_HOST') ?: '127.0.0.1';
-        $port = getenv('SLOTLOCK_TEST_PORT');
-        if (!$port) {
-            throw new RuntimeException('SLOTLOCK_TEST_PORT is not set (run through tests/suites/laravel.sh or ./dev test)');
-        }
         self::$env = [
             'APP_ENV' => 'testing',
             'APP_NAME' => 'slotlock-test',
@@ -76,8 +83,8 @@ final class TestApp
             'FEATURE_SLOT_LOCKING' => 'true',
             'SLOT_LOCK_TTL' => '120',
             'SLOT_LOCK_DB_LOG' => 'true',
+            'SLOT_LOCK_POLYFILL' => null,
             'SLOT_LOCK_PREFIX' => 'lvtest' . getmypid() . bin2hex(random_bytes(3)),
-            'SLOT_LOCK_POLYFILL_PATH' => "$repo/polyfill/slotlock.php",
             'SLOT_LOCK_FAIL_MODE' => null,
             'SLOT_LOCK_KEY_TIMEZONE' => null,
         ];
@@ -86,6 +93,63 @@ final class TestApp
             foreach (self::$env as $name => $value) {
                 $inherited = getenv($name);
                 self::$env[$name] = $inherited === false ? null : $inherited;
+            }
+        }
+    }
+
+    /**
+     * composer install of the two packages from their directories in this
+     * repository, offline: path repositories, packagist off, a throw-away
+     * COMPOSER_HOME. Laravel itself is Debian's (/usr/share/php), declared
+     * with "provide" so the packages' illuminate/* requirements are met.
+     */
+    public static function composerInstall(string $base, bool $polyfill): void
+    {
+        $version = \Illuminate\Foundation\Application::VERSION;
+        $path = fn (string $dir, string $name) => ['type' => 'path', 'url' => self::$repo . "/$dir",
+            'options' => ['symlink' => false, 'versions' => [$name => '0.1.0']]];
+        $require = ['slotlock/laravel' => '^0.1'];
+        $repos = [$path('integrations/laravel', 'slotlock/laravel')];
+        if ($polyfill) {
+            $require['slotlock/polyfill'] = '^0.1';
+            $repos[] = $path('polyfill', 'slotlock/polyfill');
+        }
+        $repos[] = ['packagist.org' => false];
+        $composer = [
+            'name' => 'slotlock-test/app',
+            'type' => 'project',
+            'repositories' => $repos,
+            'require' => $require,
+            'provide' => array_fill_keys(['illuminate/support', 'illuminate/console', 'illuminate/database'], $version),
+            'autoload' => ['psr-4' => ['App\\' => 'app/']],
+            'config' => ['allow-plugins' => false],
+        ];
+        file_put_contents("$base/composer.json", json_encode($composer, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES));
+        $home = "$base/.composer-home";
+        $cmd = 'cd ' . escapeshellarg($base) . ' && COMPOSER_HOME=' . escapeshellarg($home)
+            . ' COMPOSER_NO_INTERACTION=1 COMPOSER_DISABLE_NETWORK=1 composer install --no-progress --no-ansi 2>&1';
+        exec($cmd, $out, $rc);
+        if ($rc !== 0 || !is_file("$base/vendor/autoload.php")) {
+            throw new RuntimeException("composer install failed ($rc):\n" . implode("\n", $out));
+        }
+        self::$composerOutput = implode("\n", $out);
+    }
+
+    public static string $composerOutput = '';
+
+    private static function copyTree(string $from, string $to): void
+    {
+        $it = new \RecursiveIteratorIterator(
+            new \RecursiveDirectoryIterator($from, \FilesystemIterator::SKIP_DOTS),
+            \RecursiveIteratorIterator::SELF_FIRST
+        );
+        foreach ($it as $f) {
+            $dest = $to . substr($f->getPathname(), strlen($from));
+            if ($f->isDir()) {
+                is_dir($dest) || mkdir($dest, 0777, true);
+            } else {
+                is_dir(dirname($dest)) || mkdir(dirname($dest), 0777, true);
+                copy($f->getPathname(), $dest);
             }
         }
     }

@@ -1,7 +1,8 @@
 <?php
 
 // The test app's config/app.php: only the framework pieces the slot locking
-// code uses, plus the provider under test.
+// code uses. slotlock/laravel's provider is not listed: package discovery
+// (composer.json extra.laravel) registers it.
 return [
     'name' => env('APP_NAME', 'Laravel'),
     'env' => env('APP_ENV', 'testing'),
@@ -20,7 +21,6 @@ return [
         Illuminate\Foundation\Providers\ComposerServiceProvider::class,
         Illuminate\Database\MigrationServiceProvider::class,
 
-        App\Providers\SlotLockServiceProvider::class,
         Tests\Laravel\TestAppServiceProvider::class,
     ],
 

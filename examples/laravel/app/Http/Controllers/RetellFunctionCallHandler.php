@@ -3,34 +3,28 @@
 namespace App\Http\Controllers;
 
 use App\Services\Booking\BookingRepository;
-use AvailabilityWithLock;
 use Carbon\CarbonImmutable;
 use Illuminate\Http\JsonResponse;
 use Illuminate\Http\Request;
 use Illuminate\Routing\Controller;
-use Illuminate\Support\Facades\Log;
 use InvalidArgumentException;
-use SlotLockService;
+use Slotlock\Laravel\SlotLocking;
 use Throwable;
 
 /**
- * Excerpt: the Retell function calls that book a slot, with slot locks.
+ * Example: the app's own Retell handler, with its two booking functions
+ * wrapped by slotlock/laravel's SlotLocking. Only the marked lines are
+ * slotlock's; the app's other functions stay as they are.
  *
  * check_availability locks the slot it offers to this call (owner = the
- * Retell call id) and hands the agent a lock_key; start_booking passes the
- * lock_key back, is refused while another call holds the slot, writes the
- * booking, and then marks the slot booked (a retried start_booking gets the
- * same booking back instead of a second one).
- *
- * Route (routes/api.php):
- *   Route::post('/retell/function-call', [RetellFunctionCallHandler::class, 'handle']);
+ * Retell call id) and hands the agent a lock_key; start_booking books only
+ * a slot this call holds, or, without lock_key, a free slot it locks first.
  */
 class RetellFunctionCallHandler extends Controller
 {
     public function __construct(
-        private AvailabilityWithLock $availabilityWithLock,
-        private SlotLockService $slotLocks,
         private BookingRepository $bookings,
+        private SlotLocking $locking,                                  // slotlock
     ) {
     }
 
@@ -43,11 +37,11 @@ class RetellFunctionCallHandler extends Controller
         if ($callId === '') {
             return new JsonResponse(['success' => false, 'error' => 'missing call.call_id'], 400);
         }
-
         try {
             $result = match ($name) {
                 'check_availability' => $this->checkAvailability($args, $callId),
                 'start_booking' => $this->startBooking($args, $callId),
+                // ... the app's other functions ...
                 default => ['success' => false, 'error' => "unknown function $name"],
             };
         } catch (InvalidArgumentException $e) {
@@ -57,108 +51,50 @@ class RetellFunctionCallHandler extends Controller
         return new JsonResponse($result);
     }
 
-    /** check_availability: the calendar's answer, with the offered slot locked for this call. */
     public function checkAvailability(array $args, string $callId): array
     {
         [$companyId, $serviceId, $start] = $this->slot($args);
-
-        $availability = $this->bookings->availability($companyId, $serviceId, $start);
-
-        // available: adds lock_key, lock_expires_at, lock_ttl, fence.
-        // held by another call: available false, reason slot_locked / slot_booked, retry_after.
-        // FEATURE_SLOT_LOCKING=false: $availability unchanged.
-        $result = $this->availabilityWithLock->check($availability, $companyId, $serviceId, $start, $callId);
+        $result = $this->bookings->availability($companyId, $serviceId, $start);
+        // slotlock: adds lock_key when it holds the slot for this call, or says slot_locked / slot_booked
+        $result = $this->locking->check($result, $companyId, $serviceId, $start, $callId);
 
         $result['success'] = true;
-        $result['datetime'] = $start->format('Y-m-d H:i');
-        if (!empty($result['available'])) {
-            $result['message'] = isset($result['lock_key'])
-                ? 'The slot is free and held for this caller. Pass lock_key to start_booking.'
-                : 'The slot is free.';
-        } elseif (($result['reason'] ?? null) === 'slot_locked') {
-            $result['message'] = 'Another caller is booking this slot right now. Offer an alternative time.';
-        } elseif (($result['reason'] ?? null) === 'slot_booked') {
-            $result['message'] = 'This slot was just booked. Offer an alternative time.';
-        } else {
-            $result['message'] = 'The slot is not available.';
-        }
+        $result['message'] = match (true) {
+            !empty($result['available']) => isset($result['lock_key'])
+                ? 'The slot is free and held for this caller. Pass lock_key to start_booking.' : 'The slot is free.',
+            ($result['reason'] ?? null) === 'slot_locked' => 'Another caller is booking this slot right now. Offer an alternative time.',
+            ($result['reason'] ?? null) === 'slot_booked' => 'This slot was just booked. Offer an alternative time.',
+            default => 'The slot is not available.',
+        };
 
         return $result;
     }
 
-    /** start_booking: refused while another call holds the slot; marks the slot booked after. */
     public function startBooking(array $args, string $callId): array
     {
         [$companyId, $serviceId, $start] = $this->slot($args);
-        $lockKey = isset($args['lock_key']) && $args['lock_key'] !== '' ? (string) $args['lock_key'] : null;
-
-        // The lock must be the one of the slot being booked: an agent that
-        // mixes up two offers would otherwise book one slot under another's lock.
-        if ($lockKey !== null && $lockKey !== $this->slotLocks->key($companyId, $serviceId, $start)) {
-            return [
-                'success' => false,
-                'reason' => 'lock_key_mismatch',
-                'message' => 'The lock_key belongs to another slot. Call check_availability for this slot first.',
-            ];
-        }
-
-        // ok: locked (this call holds it), relocked (its hold had expired, the
-        // slot was still free), no_lock_key (an older prompt), disabled.
-        $gate = $this->availabilityWithLock->beginBooking($lockKey, $callId);
-        if (!$gate['ok']) {
-            switch ($gate['reason']) {
-                case 'already_booked':
-                    // a retried start_booking: the booking made the first time
-                    return [
-                        'success' => true,
-                        'already_booked' => true,
-                        'booking_id' => $gate['booking_id'],
-                        'message' => 'This appointment is already booked.',
-                    ];
-                case 'slot_locked':
-                case 'slot_booked':
-                    return [
-                        'success' => false,
-                        'reason' => $gate['reason'],
-                        'retry_after' => $gate['retry_after'] ?? null,
-                        'message' => $gate['reason'] === 'slot_locked'
-                            ? 'Another caller is booking this slot right now. Offer an alternative time.'
-                            : 'This slot was just booked by another caller. Offer an alternative time.',
-                    ];
-                default: // invalid_lock_key
-                    return [
-                        'success' => false,
-                        'reason' => $gate['reason'],
-                        'message' => 'Call check_availability for this slot again.',
-                    ];
-            }
-        }
-
+        $customer = (array) ($args['customer'] ?? []);
+        $lockKey = isset($args['lock_key']) && is_scalar($args['lock_key']) ? (string) $args['lock_key'] : null;
         try {
-            $bookingId = $this->bookings->book($companyId, $serviceId, $start, (array) ($args['customer'] ?? []), $callId);
+            // slotlock: runs the closure only for a slot this call holds (or a free one it locks first)
+            $r = $this->locking->startBooking($lockKey, $callId, $companyId, $serviceId, $start,
+                fn () => $this->bookings->book($companyId, $serviceId, $start, $customer, $callId));
         } catch (Throwable $e) {
-            try {
-                $this->availabilityWithLock->finishBooking($lockKey, $callId, false); // frees the slot
-            } finally {
-                Log::error('start_booking failed', ['error' => $e->getMessage(), 'company_id' => $companyId]);
-            }
+            report($e);
 
-            return [
-                'success' => false,
-                'reason' => 'booking_failed',
-                'message' => 'The appointment could not be booked.',
-            ];
+            return ['success' => false, 'reason' => 'booking_failed', 'message' => 'The appointment could not be booked.'];
         }
 
-        // the hold becomes a booked marker that carries the booking id
-        $this->availabilityWithLock->finishBooking($lockKey, $callId, true, $bookingId);
-
-        return [
-            'success' => true,
-            'booking_id' => $bookingId,
-            'datetime' => $start->format('Y-m-d H:i'),
-            'message' => 'The appointment is booked.',
-        ];
+        return match ($r['reason']) {
+            'already_booked' => ['success' => true, 'already_booked' => true, 'booking_id' => $r['booking_id'],
+                'message' => 'This appointment is already booked.'],
+            'slot_locked', 'slot_booked' => ['success' => false, 'reason' => $r['reason'], 'retry_after' => $r['retry_after'],
+                'message' => 'Another caller is booking this slot. Offer an alternative time.'],
+            'invalid_lock_key', 'lock_key_mismatch' => ['success' => false, 'reason' => $r['reason'],
+                'message' => 'Call check_availability for this slot again.'],
+            default => ['success' => true, 'booking_id' => $r['booking_id'], 'datetime' => $start->format('Y-m-d H:i'),
+                'message' => 'The appointment is booked.'],
+        };
     }
 
     /** [companyId, serviceId, start] from the function call's args. */
@@ -169,7 +105,7 @@ class RetellFunctionCallHandler extends Controller
                 throw new InvalidArgumentException("missing $name");
             }
         }
-        $when = $args['datetime'] ?? (isset($args['date'], $args['time']) ? $args['date'] . ' ' . $args['time'] : null);
+        $when = $args['datetime'] ?? null;
         if (!is_string($when) || $when === '') {
             throw new InvalidArgumentException('missing datetime');
         }
@@ -178,12 +114,8 @@ class RetellFunctionCallHandler extends Controller
         } catch (Throwable $e) {
             throw new InvalidArgumentException("datetime \"$when\" is not a time");
         }
+        $id = fn ($v) => is_int($v) || ctype_digit((string) $v) ? (int) $v : (string) $v;
 
-        return [$this->id($args['company_id']), $this->id($args['service_id']), $start];
-    }
-
-    private function id(int|string|float|bool $value): int|string
-    {
-        return is_int($value) || ctype_digit((string) $value) ? (int) $value : (string) $value;
+        return [$id($args['company_id']), $id($args['service_id']), $start];
     }
 }

@@ -1,8 +1,7 @@
 <?php
 
-namespace App\Providers;
+namespace Slotlock\Laravel;
 
-use App\Console\Commands\SlotLockStatus;
 use AvailabilityWithLock;
 use Illuminate\Contracts\Foundation\Application;
 use Illuminate\Support\ConfigurationUrlParser;
@@ -10,19 +9,21 @@ use Illuminate\Support\Facades\DB;
 use Illuminate\Support\Facades\Log;
 use Illuminate\Support\ServiceProvider;
 use RuntimeException;
+use Slotlock\Laravel\Console\SlotLockMetricsCommand;
+use Slotlock\Laravel\Console\SlotLockStatusCommand;
 use SlotLockService;
 use Throwable;
 
 /**
- * Slot locks for the voice agent's booking flow.
+ * Slot locks for the voice agent's booking flow (auto-discovered through
+ * composer.json extra.laravel).
  *
- * Binds SlotLockService (one per container, i.e. per request; per request on
- * Octane too) and AvailabilityWithLock, configured from config/features.php
- * ('slot_locking') and config/database.php ('redis'). Loads the PHP polyfill
- * when the slotlock extension is not installed.
- *
- * Register it in config/app.php 'providers' (Laravel 8-10) or
- * bootstrap/providers.php (Laravel 11+).
+ * Binds SlotLocking (the API the app's handler calls), and, when the extension
+ * or the polyfill provides them, SlotLockService and AvailabilityWithLock (one
+ * per request, also under Octane), configured from config/slotlock.php and
+ * config/database.php ('redis'). Publishes the config (--tag=slotlock-config)
+ * and the migration (--tag=slotlock-migrations), registers slotlock:status and
+ * slotlock:metrics. Nothing here throws when locking is off or unavailable.
  */
 class SlotLockServiceProvider extends ServiceProvider
 {
@@ -44,19 +45,22 @@ class SlotLockServiceProvider extends ServiceProvider
 
     public function register(): void
     {
-        static::loadImplementation($this->app);
-        static::applyFeatureFlag($this->app);
+        $this->mergeConfigFrom(__DIR__ . '/../config/slotlock.php', 'slotlock');
 
         // scoped(): one instance per request, also under Octane (Laravel 8.51+)
         $bind = method_exists($this->app, 'scoped') ? 'scoped' : 'singleton';
 
+        $this->app->{$bind}(SlotLocking::class, function (Application $app) {
+            return new SlotLocking($app, (array) $app['config']->get('slotlock', []));
+        });
+        // Resolved only when locking is on (or by code that type-hints them):
+        // without the extension and the polyfill these classes do not exist.
         $this->app->{$bind}(SlotLockService::class, function (Application $app) {
             $service = new SlotLockService(static::serviceOptions($app));
             $service->onEvent(static::eventListener($app));
 
             return $service;
         });
-
         $this->app->{$bind}(AvailabilityWithLock::class, function (Application $app) {
             return new AvailabilityWithLock($app->make(SlotLockService::class));
         });
@@ -64,54 +68,47 @@ class SlotLockServiceProvider extends ServiceProvider
 
     public function boot(): void
     {
+        $this->publishes([__DIR__ . '/../config/slotlock.php' => $this->app->configPath('slotlock.php')], 'slotlock-config');
+        $this->publishes([__DIR__ . '/../database/migrations' => $this->app->databasePath('migrations')], 'slotlock-migrations');
+        $this->loadMigrationsFrom(__DIR__ . '/../database/migrations');
         if ($this->app->runningInConsole()) {
-            $this->commands([SlotLockStatus::class]);
+            $this->commands([SlotLockStatusCommand::class, SlotLockMetricsCommand::class]);
         }
-    }
-
-    /** The slotlock extension, or else the polyfill (same classes, in PHP). */
-    public static function loadImplementation(Application $app): void
-    {
-        if (extension_loaded('slotlock') || class_exists(SlotLockService::class, false)) {
-            return;
-        }
-        $path = $app['config']->get('features.slot_locking.polyfill_path')
-            ?: $app->basePath('vendor/slotlock/polyfill/slotlock.php');
-        if (!is_file($path)) {
-            throw new RuntimeException(
-                "slot locking: the slotlock extension is not loaded and there is no polyfill at $path "
-                . '(pecl install slotlock, or set SLOT_LOCK_POLYFILL_PATH)'
-            );
-        }
-        require_once $path;
-    }
-
-    /** 'extension 0.x.y' or 'polyfill'. */
-    public static function implementation(): string
-    {
-        return extension_loaded('slotlock') ? 'extension ' . phpversion('slotlock') : 'polyfill';
+        static::applySwitch((array) $this->app['config']->get('slotlock', []));
     }
 
     /**
-     * features.slot_locking.enabled = false turns slotlock.enabled off, so
-     * AvailabilityWithLock passes every answer through; fail_mode likewise.
+     * Tells the implementation what the switch says, for code that calls
+     * AvailabilityWithLock directly too: off turns slotlock.enabled off (its
+     * answers pass through), fail_mode is passed on. Never throws.
      */
-    public static function applyFeatureFlag(Application $app): void
+    public static function applySwitch(array $config): void
     {
-        $config = $app['config']->get('features.slot_locking', []);
-        if (empty($config['enabled'])) {
-            static::setIni('slotlock.enabled', '0');
-        }
-        if (!empty($config['fail_mode'])) {
-            static::setIni('slotlock.fail_mode', (string) $config['fail_mode']);
+        try {
+            [$on] = SlotLocking::mode($config);
+            if (!class_exists(SlotLockService::class)) {
+                return;
+            }
+            if (!$on) {
+                static::setIni('slotlock.enabled', '0');
+            } elseif (extension_loaded('slotlock')) {
+                // on: php.ini's own value (slotlock.enabled=0 there is the server's rollback)
+                ini_restore('slotlock.enabled');
+            } else {
+                $ini = get_cfg_var('slotlock.enabled');
+                static::setIni('slotlock.enabled', $ini === false ? '1' : (string) $ini);
+            }
+            if (!empty($config['fail_mode'])) {
+                static::setIni('slotlock.fail_mode', (string) $config['fail_mode']);
+            }
+        } catch (Throwable $e) {
+            // the switch is read again, and reported, on first use
         }
     }
 
     /**
-     * ini_set() for the extension. The polyfill cannot register INI entries
-     * (it reads php.ini / -d values with get_cfg_var()); at run time it is set
-     * through slotlock_polyfill_ini_set($name, $value) when the polyfill
-     * defines that function. True when the setting took.
+     * ini_set() for the extension, slotlock_polyfill_ini_set() for the
+     * polyfill (which cannot register INI entries). True when the setting took.
      */
     public static function setIni(string $name, string $value): bool
     {
@@ -121,28 +118,15 @@ class SlotLockServiceProvider extends ServiceProvider
         if (function_exists('slotlock_polyfill_ini_set')) {
             return slotlock_polyfill_ini_set($name, $value) !== false;
         }
-        $current = get_cfg_var($name);
-        if ($current !== false && static::sameIniValue((string) $current, $value)) {
-            return true; // php.ini says so already
-        }
-        Log::warning("⚠️ SLOT_LOCK the polyfill cannot change $name at run time: set $name=$value in php.ini");
 
         return false;
     }
 
-    private static function sameIniValue(string $a, string $b): bool
-    {
-        $bool = static fn (string $v) => filter_var($v, FILTER_VALIDATE_BOOLEAN, FILTER_NULL_ON_FAILURE);
-        $x = $bool($a);
-
-        return strcasecmp(trim($a), trim($b)) === 0 || ($x !== null && $x === $bool($b));
-    }
-
-    /** SlotLockService options from config/database.php and config/features.php. */
+    /** SlotLockService options from config/database.php and config/slotlock.php. */
     public static function serviceOptions(Application $app): array
     {
         $config = $app['config'];
-        $features = $config->get('features.slot_locking', []);
+        $features = $config->get('slotlock', []);
         $name = $features['redis_connection'] ?? 'default';
         $redis = $config->get("database.redis.$name");
         if (!is_array($redis)) {
@@ -192,7 +176,7 @@ class SlotLockServiceProvider extends ServiceProvider
      */
     public static function eventListener(Application $app): \Closure
     {
-        $features = $app['config']->get('features.slot_locking', []);
+        $features = $app['config']->get('slotlock', []);
         $toDatabase = !empty($features['log_to_database']);
         $channel = $features['log_channel'] ?? null;
         $connection = $features['database_connection'] ?? null;

@@ -1,27 +1,35 @@
 <?php
 
-namespace App\Console\Commands;
+namespace Slotlock\Laravel\Console;
 
-use App\Providers\SlotLockServiceProvider;
 use Illuminate\Console\Command;
+use Slotlock\Laravel\SlotLocking;
 use SlotLockException;
-use SlotLockService;
 
 /**
- * php artisan slotlock:status            active locks and this process's counters, once
+ * php artisan slotlock:status            the switch, live locks and this process's counters, once
  * php artisan slotlock:status --watch    the same every --interval seconds, until Ctrl-C
  * php artisan slotlock:status --times=3  three reports (with or without --watch), then stop
+ *
+ * The counters are this process's (always small in the CLI); slotlock:metrics
+ * has the fleet-wide numbers.
  */
-class SlotLockStatus extends Command
+class SlotLockStatusCommand extends Command
 {
     protected $signature = 'slotlock:status
         {--watch : Repeat the report until interrupted}
         {--interval=2 : Seconds between two reports}
         {--times=0 : Stop after this many reports (0: once, or forever with --watch)}';
 
-    protected $description = 'Show the slot locks held in Redis and the slotlock counters';
+    protected $description = 'Show whether slot locking is on, the slot locks held in Redis and this process\'s counters';
 
-    public function handle(SlotLockService $locks): int
+    public function handle(SlotLocking $locking): int
+    {
+        return $this->repeat(fn () => $this->report($locking));
+    }
+
+    /** Runs $report once, --times times or until interrupted; 1 when a report failed. */
+    protected function repeat(callable $report): int
     {
         $interval = (float) $this->option('interval');
         $times = (int) $this->option('times');
@@ -31,10 +39,9 @@ class SlotLockStatus extends Command
             return 2;
         }
         $rounds = $times > 0 ? $times : ($this->option('watch') ? PHP_INT_MAX : 1);
-
         $failed = false;
         for ($i = 1; ; $i++) {
-            $failed = !$this->report($locks) || $failed;
+            $failed = !$report() || $failed;
             if ($i >= $rounds) {
                 break;
             }
@@ -45,26 +52,34 @@ class SlotLockStatus extends Command
         return $failed ? 1 : 0;
     }
 
-    private function report(SlotLockService $locks): bool
+    /** The first line of every report: time, switch, implementation, prefix. */
+    protected function headline(SlotLocking $locking): void
     {
-        $enabled = (bool) config('features.slot_locking.enabled');
         $this->line(sprintf(
             '[%s] slot locking %s (%s, prefix %s)',
             now()->format('Y-m-d H:i:s'),
-            $enabled ? 'enabled' : 'DISABLED (FEATURE_SLOT_LOCKING=false)',
-            SlotLockServiceProvider::implementation(),
-            config('features.slot_locking.prefix', 'slot_lock')
+            $locking->enabled() ? 'enabled' : 'DISABLED: ' . $locking->reason(),
+            $locking->implementation(),
+            config('slotlock.prefix', 'slot_lock')
         ));
+    }
+
+    private function report(SlotLocking $locking): bool
+    {
+        $this->headline($locking);
+        $service = $locking->service();
+        if ($service === null) {
+            return true;
+        }
         try {
-            $active = $locks->activeLocks();
+            $active = $service->activeLocks();
         } catch (SlotLockException $e) {
             $this->error('Redis: ' . $e->getMessage());
 
             return false;
         }
         $this->line("Active slot locks: $active");
-
-        $stats = $locks->stats();
+        $stats = $service->stats();
         if ($stats) {
             $this->line('Counters of this process:');
             $this->table(['counter', 'value'], array_map(
