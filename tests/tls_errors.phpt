@@ -18,6 +18,7 @@ $other = slotlock_tls_start_redis('other');
 $wrong = slotlock_tls_start_redis('wrong-name');
 $expired = slotlock_tls_start_redis('expired');
 $yes = slotlock_tls_start_redis('server', 'yes');
+$tls12 = slotlock_tls_start_redis('server', 'optional', ['--tls-protocols', 'TLSv1.2']);
 
 function attempt(string $label, array $options): void
 {
@@ -43,12 +44,15 @@ attempt('client certificate required', ['dsn' => "rediss://127.0.0.1:{$yes[3]}",
 attempt('client certificate required, AUTH + SELECT', ['dsn' => "rediss://:Very-Secret-Pw@127.0.0.1:{$yes[3]}/3", 'tls' => slotlock_tls_opts()]);
 attempt('wrong key passphrase', ['dsn' => "rediss://127.0.0.1:{$yes[3]}", 'tls' => slotlock_tls_opts(
     ['local_cert' => "$d/client.crt", 'local_pk' => "$d/client-enc.key", 'passphrase' => 'client-pass-wrong'])]);
+attempt('TLS 1.3 required, server speaks 1.2', ['dsn' => "rediss://127.0.0.1:{$tls12[3]}", 'tls' => slotlock_tls_opts(['min_proto_version' => 'tlsv1.3'])]);
+attempt('TLS 1.2 allowed', ['dsn' => "rediss://127.0.0.1:{$tls12[3]}", 'tls' => slotlock_tls_opts(['min_proto_version' => STREAM_CRYPTO_PROTO_TLSv1_2])]);
+attempt('no usable cipher', ['dsn' => "rediss://127.0.0.1:{$tls12[3]}", 'tls' => slotlock_tls_opts(['ciphers' => 'NO-SUCH-CIPHER'])]);
 attempt('missing CA file', ['dsn' => "rediss://127.0.0.1:{$good[3]}", 'tls' => ['cafile' => "$d/none.crt"]] + $pw);
 attempt('TLS to a plain port', ['dsn' => "rediss://127.0.0.1:{$good[1]}", 'tls' => slotlock_tls_opts()] + $pw);
 attempt('plain to a TLS port', ['dsn' => "redis://127.0.0.1:{$good[3]}"] + $pw);
 attempt('wrong password over TLS', ['dsn' => "rediss://127.0.0.1:{$good[3]}", 'tls' => slotlock_tls_opts(), 'password' => 'Very-Secret-Pw-not']);
 
-foreach ([$good, $other, $wrong, $expired, $yes] as $s) {
+foreach ([$good, $other, $wrong, $expired, $yes, $tls12] as $s) {
     slotlock_test_stop_redis($s);
 }
 ?>
@@ -66,6 +70,9 @@ expired: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1
 client certificate required: SlotLockConnectionException: %s tls://127.0.0.1:%d/0 %Scertificate required%S
 client certificate required, AUTH + SELECT: SlotLockConnectionException: %s tls://127.0.0.1:%d/3 %s
 wrong key passphrase: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS setup failed: cannot load the client key (%s)
+TLS 1.3 required, server speaks 1.2: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS handshake failed: %s
+TLS 1.2 allowed: no exception
+no usable cipher: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS setup failed: no usable cipher in "ciphers"
 missing CA file: SlotLockConnectionException: cannot connect to Redis at tls://127.0.0.1:%d/0: TLS setup failed: cannot load the CA file (%s)
 TLS to a plain port: SlotLock%SException: %s tls://127.0.0.1:%d/0%s
 plain to a TLS port: SlotLockConnectionException: %s (a TLS port? use rediss:// or the "tls" option)
