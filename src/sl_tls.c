@@ -258,6 +258,44 @@ fail:
     return NULL;
 }
 
+/* The context of the last options used, kept: building one (CA store, client
+ * key) costs more than the handshake, and a process uses one set of options
+ * for all its endpoints. Shared by reference count; keyed by everything in the
+ * options. A file changed on disk is read again when the options change or
+ * the process ends (PHP-FPM recycles workers). */
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static SSL_CTX *ctx_cached;
+static char *ctx_cached_key;
+
+static SSL_CTX *ctx_get(const sl_tls_opts *o, sl_error *err)
+{
+    char *key = sl_tls_opts_key(o);
+    SSL_CTX *ctx = NULL;
+
+    if (key) {
+        pthread_mutex_lock(&ctx_lock);
+        if (ctx_cached && strcmp(ctx_cached_key, key) == 0 && SSL_CTX_up_ref(ctx_cached) == 1) {
+            ctx = ctx_cached;
+        }
+        pthread_mutex_unlock(&ctx_lock);
+    }
+    if (ctx || !(ctx = ctx_new(o, err))) {
+        free(key);
+        return ctx;
+    }
+    if (key && SSL_CTX_up_ref(ctx) == 1) {
+        pthread_mutex_lock(&ctx_lock);
+        SSL_CTX_free(ctx_cached);
+        free(ctx_cached_key);
+        ctx_cached = ctx;
+        ctx_cached_key = key;
+        key = NULL;
+        pthread_mutex_unlock(&ctx_lock);
+    }
+    free(key);
+    return ctx;
+}
+
 /* Why the handshake failed: the certificate check first, it says most. */
 static void handshake_reason(SSL *ssl, int ret, char *msg, size_t size)
 {
@@ -289,7 +327,7 @@ sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *ho
 
     *out = NULL;
     ERR_clear_error();
-    if (!(ctx = ctx_new(o, err))) {
+    if (!(ctx = ctx_get(o, err))) {
         return SL_ERR_CONNECT;
     }
     ssl = SSL_new(ctx);
