@@ -81,7 +81,7 @@ GIT_DESC="$GIT_DESC; $(basename "$EXT") built $(date -u -r "$EXT" '+%Y-%m-%d %H:
 # ---- the C floor, built from the extension's own scripts ----------------
 say "building hiredis_floor"
 # shellcheck disable=SC2046
-cc -O2 -std=gnu99 -I"$ROOT/src" "$BENCH/hiredis_floor.c" "$ROOT/src/sl_scripts.c" "$ROOT/src/sl_sha1.c" "$ROOT/src/sl_conn.c" "$ROOT/src/sl_dsn.c" \
+cc -O2 -std=gnu99 -I"$ROOT/src" "$BENCH/hiredis_floor.c" "$ROOT/src/sl_scripts.c" "$ROOT/src/sl_sha1.c" "$ROOT/src/sl_conn.c" "$ROOT/src/sl_dsn.c" "$ROOT/src/sl_tls.c" "$ROOT/src/sl_tls_opts.c" \
     $(pkg-config --cflags --libs hiredis) -o "$WORK/hiredis_floor" || die "could not build hiredis_floor"
 
 # ---- Redis ---------------------------------------------------------------

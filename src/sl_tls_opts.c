@@ -1,5 +1,6 @@
 /* TLS options of an endpoint (no OpenSSL calls but the version): what the DSN parser, the
  * endpoint copies and the pool key need. Validation of each option is sl_options.c's. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
