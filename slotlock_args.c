@@ -237,8 +237,7 @@ bool slotlock_args_config(zend_string *dsn, HashTable *opts, sl_config *c)
     if (dsn && sl_config_dsn(c, ZSTR_VAL(dsn), ZSTR_LEN(dsn), &err) != SL_OK) {
         return config_fail(&err);
     }
-    if ((opts && !config_from_array(c, opts, &nodes)) ||
-        sl_config_tls_default_ca(c, SLOTLOCK_G(tls_cafile), &err) != SL_OK || sl_config_check(c, &err) != SL_OK) {
+    if ((opts && !config_from_array(c, opts, &nodes)) || sl_config_check(c, &err) != SL_OK) {
         return EG(exception) ? false : config_fail(&err);
     }
     if (nodes) {
@@ -248,6 +247,9 @@ bool slotlock_args_config(zend_string *dsn, HashTable *opts, sl_config *c)
                 return config_fail(&err);
             }
         } ZEND_HASH_FOREACH_END();
+    }
+    if (sl_config_tls_default_ca(c, SLOTLOCK_G(tls_cafile), &err) != SL_OK) {
+        return config_fail(&err);
     }
     return true;
 }

@@ -409,10 +409,19 @@ sl_status sl_config_tls_set(sl_config *c, const char *name, size_t name_len, con
 
 sl_status sl_config_tls_default_ca(sl_config *c, const char *cafile, sl_error *err)
 {
-    if (!c->ep.tls || c->ep.tls->cafile || c->ep.tls->capath || !cafile || !*cafile) {
+    size_t i;
+
+    if (!cafile || !*cafile) {
         return SL_OK;
     }
-    return sl_endpoint_set(&c->ep.tls->cafile, cafile, strlen(cafile), "slotlock.tls_cafile", err);
+    for (i = 0; i <= c->n_nodes; i++) {
+        sl_endpoint *ep = i == 0 ? &c->ep : &c->nodes[i - 1];
+        if (ep->tls && !ep->tls->cafile && !ep->tls->capath &&
+            sl_endpoint_set(&ep->tls->cafile, cafile, strlen(cafile), "slotlock.tls_cafile", err) != SL_OK) {
+            return err->code;
+        }
+    }
+    return SL_OK;
 }
 
 sl_status sl_config_check(const sl_config *c, sl_error *err)

@@ -65,7 +65,8 @@ sl_status sl_config_set(sl_config *c, const char *name, size_t name_len, const s
 sl_status sl_config_tls(sl_config *c, const sl_optval *v, sl_error *err);
 /* One key of the "tls" array (turns TLS on); names as PHP's ssl context. */
 sl_status sl_config_tls_set(sl_config *c, const char *name, size_t name_len, const sl_optval *v, sl_error *err);
-/* The INI CA file, for a TLS endpoint that names no cafile/capath itself. */
+/* The INI CA file, for every TLS endpoint (base and nodes) that names no
+ * cafile/capath itself. */
 sl_status sl_config_tls_default_ca(sl_config *c, const char *cafile, sl_error *err);
 
 /* After every option: the whole endpoint, and "sentinel" needs "master". */

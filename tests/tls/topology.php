@@ -112,6 +112,12 @@ foreach ($quorum as $addr) {
 }
 check($on === 3, "quorum: the hold is on all 3 TLS masters ($on)");
 check($svc->release($lock, 'me'), 'quorum: release');
+/* rediss:// node addresses without the option: TLS per node, the CA from slotlock.tls_cafile */
+ini_set('slotlock.tls_cafile', "$dir/ca.crt");
+$svc = new SlotLockService(['nodes' => array_map(fn ($a) => "rediss://$a", $quorum), 'prefix' => "$prefix-q2"]);
+$lock = $svc->acquire(1, 1, '2030-11-24 14:00', 'me');
+check($lock instanceof SlotLock && $svc->release($lock, 'me'), 'quorum: rediss:// nodes, CA from slotlock.tls_cafile');
+ini_set('slotlock.tls_cafile', '');
 
 echo $failed ? "tls topology: $failed failed\n" : "tls topology: all passed\n";
 exit($failed ? 1 : 0);
