@@ -1,4 +1,4 @@
-/* TLS options, and the OpenSSL transport (when the build has it). */
+/* The TLS transport over OpenSSL (stubs when the build has no OpenSSL). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
