@@ -36,6 +36,7 @@ ZEND_BEGIN_MODULE_GLOBALS(slotlock)
     zend_long booked_ttl;
     zend_long bucket;
     bool fail_closed; /* slotlock.fail_mode=closed */
+    char *tls_cafile; /* CA file of TLS endpoints that name none */
     sl_pool pool;   /* idle persistent connections of this process (thread) */
     sl_stats stats; /* this process's counters */
     zend_long metrics_flush_interval; /* seconds; 0: no batches */

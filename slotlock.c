@@ -17,6 +17,7 @@
 #include "slotlock_private.h"
 #include "slotlock_arginfo.h"
 #include "src/sl_scripts.h"
+#include "src/sl_tls.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(slotlock)
 
@@ -117,6 +118,8 @@ PHP_INI_BEGIN()
     STD_PHP_INI_ENTRY("slotlock.bucket", "15", PHP_INI_ALL, OnUpdateSlotlockBucket, bucket, zend_slotlock_globals,
                       slotlock_globals)
     PHP_INI_ENTRY("slotlock.fail_mode", "open", PHP_INI_ALL, OnUpdateSlotlockFailMode)
+    STD_PHP_INI_ENTRY("slotlock.tls_cafile", "", PHP_INI_ALL, OnUpdateString, tls_cafile, zend_slotlock_globals,
+                      slotlock_globals)
     STD_PHP_INI_ENTRY("slotlock.metrics_flush_interval", "10", PHP_INI_ALL, OnUpdateSlotlockMetricsInterval,
                       metrics_flush_interval, zend_slotlock_globals, slotlock_globals)
     STD_PHP_INI_ENTRY("slotlock.metrics_retention", "86400", PHP_INI_ALL, OnUpdateSlotlockMetricsRetention,
@@ -199,6 +202,10 @@ static PHP_MINFO_FUNCTION(slotlock)
     php_info_print_table_row(2, "hiredis headers version", header);
     php_info_print_table_row(2, "hiredis library version", runtime);
     php_info_print_table_row(2, "Idle persistent connections", pooled);
+    php_info_print_table_row(2, "TLS support (rediss://)", sl_tls_library() ? "enabled" : "disabled (built without OpenSSL)");
+    if (sl_tls_library()) {
+        php_info_print_table_row(2, "OpenSSL library version", sl_tls_library());
+    }
     slotlock_metrics_minfo();
     php_info_print_table_end();
 

@@ -147,6 +147,38 @@ static bool config_from_ini(sl_config *c)
     return true;
 }
 
+/* Option "tls": true/false, or an array of PHP ssl-context names. */
+static bool config_tls(sl_config *c, zval *value)
+{
+    zend_string *key;
+    zval *entry;
+    sl_optval v;
+    sl_error err;
+
+    ZVAL_DEREF(value);
+    if (Z_TYPE_P(value) != IS_ARRAY) {
+        optval_from_zval(value, &v);
+        return sl_config_tls(c, &v, &err) == SL_OK || config_fail(&err);
+    }
+    v.type = SL_OPT_BOOL;
+    v.type_name = "bool";
+    v.i = 1;
+    if (sl_config_tls(c, &v, &err) != SL_OK) {
+        return config_fail(&err);
+    }
+    ZEND_HASH_FOREACH_STR_KEY_VAL(Z_ARRVAL_P(value), key, entry) {
+        if (!key) {
+            zend_value_error("SlotLockService::__construct(): Option \"tls\" must be keyed by name");
+            return false;
+        }
+        optval_from_zval(entry, &v);
+        if (sl_config_tls_set(c, ZSTR_VAL(key), ZSTR_LEN(key), &v, &err) != SL_OK) {
+            return config_fail(&err);
+        }
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
 /* The array form: "dsn" first, so the other entries refine it. *nodes gets
  * the cluster/sentinel/nodes list, if any. */
 static bool config_from_array(sl_config *c, HashTable *ht, HashTable **nodes)
@@ -172,6 +204,12 @@ static bool config_from_array(sl_config *c, HashTable *ht, HashTable **nodes)
             return false;
         }
         if (zend_string_equals_literal(name, "dsn")) {
+            continue;
+        }
+        if (zend_string_equals_literal(name, "tls")) {
+            if (!config_tls(c, value)) {
+                return false;
+            }
             continue;
         }
         optval_from_zval(value, &v);
@@ -209,6 +247,9 @@ bool slotlock_args_config(zend_string *dsn, HashTable *opts, sl_config *c)
                 return config_fail(&err);
             }
         } ZEND_HASH_FOREACH_END();
+    }
+    if (sl_config_tls_default_ca(c, SLOTLOCK_G(tls_cafile), &err) != SL_OK) {
+        return config_fail(&err);
     }
     return true;
 }

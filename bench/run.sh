@@ -81,7 +81,7 @@ GIT_DESC="$GIT_DESC; $(basename "$EXT") built $(date -u -r "$EXT" '+%Y-%m-%d %H:
 # ---- the C floor, built from the extension's own scripts ----------------
 say "building hiredis_floor"
 # shellcheck disable=SC2046
-cc -O2 -std=gnu99 -I"$ROOT/src" "$BENCH/hiredis_floor.c" "$ROOT/src/sl_scripts.c" "$ROOT/src/sl_sha1.c" "$ROOT/src/sl_conn.c" "$ROOT/src/sl_dsn.c" \
+cc -O2 -std=gnu99 -I"$ROOT/src" "$BENCH/hiredis_floor.c" "$ROOT/src/sl_scripts.c" "$ROOT/src/sl_sha1.c" "$ROOT/src/sl_conn.c" "$ROOT/src/sl_dsn.c" "$ROOT/src/sl_tls.c" "$ROOT/src/sl_tls_opts.c" \
     $(pkg-config --cflags --libs hiredis) -o "$WORK/hiredis_floor" || die "could not build hiredis_floor"
 
 # ---- Redis ---------------------------------------------------------------
@@ -145,6 +145,14 @@ if [[ " ${PASS[*]:-} " != *" --only "* ]]; then
     say "format 2: fencing cost, activeLocks() at 100,000 live locks"
     "$PHP" -d "extension=$WORK/slotlock.so" "$BENCH/lib/format2.php" --host "$HOST" --port "$PORT" "${F2[@]}" \
         --live 100000 --out "$OUT/latest.txt" >/dev/null || say "format2.php failed"
+fi
+
+# ---- TLS: the pair over TLS beside plain, slotlock and phpredis by hand (bench/tls.php) ----
+if [[ " ${PASS[*]:-} " != *" --only "* ]]; then
+    TLSB=(--pairs 3000 --rounds 5)
+    (( QUICK )) && TLSB=(--pairs 300 --rounds 2)
+    say "TLS: the pair over TLS beside plain (its own redis-server and throw-away CA)"
+    "$PHP" -d "extension=$WORK/slotlock.so" "$BENCH/tls.php" "${TLSB[@]}" --out "$OUT/latest.txt" || say "tls.php failed"
 fi
 
 # ---- charts --------------------------------------------------------------

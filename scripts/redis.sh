@@ -66,7 +66,7 @@ slotlock_redis_start() {
             if ! kill -0 "$pid" 2>/dev/null; then
                 break                        # died: port taken meanwhile? try another
             fi
-            if [[ "$("$cli" -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == PONG ]]; then
+            if [[ "$("$cli" -s "$tmp/redis.sock" ping 2>/dev/null)" == PONG ]]; then   # also when TCP is TLS only
                 export SLOTLOCK_TEST_HOST=127.0.0.1
                 export SLOTLOCK_TEST_PORT=$port
                 export SLOTLOCK_TEST_SOCKET=$tmp/redis.sock

@@ -12,6 +12,8 @@
 
 #include "sl_conn.h"
 
+static int64_t now_ms(void);
+
 /* getpid() is a system call on current glibc, and connections check it on
  * every command: cache it, and refresh the cache in the child of a fork. */
 static pid_t cached_pid;
@@ -34,16 +36,85 @@ static pid_t current_pid(void)
     return cached_pid;
 }
 
+/* ---- Transports ----------------------------------------------------------
+ * One connection layer, two transports: plain TCP / unix (hiredis' socket
+ * code reads, send() writes) and TLS (sl_tls reads and writes, hiredis' RESP
+ * reader parses what it decrypted). Only these functions tell them apart. */
+
+/* Closes the descriptor only: nothing is written (no TLS close_notify
+ * either), so a child closing its inherited copy does not disturb the
+ * parent. */
+static void conn_shut(sl_conn *c)
+{
+    if (c->tls) {
+        sl_tls_free(c->tls);
+        c->tls = NULL;
+    }
+    if (c->ctx) {
+        redisFree(c->ctx);
+        c->ctx = NULL;
+    }
+}
+
+/* Marks ctx failed with msg; errno says whether it was a timeout. */
+static void ctx_fail(redisContext *ctx, int code, const char *msg, int timed_out)
+{
+    ctx->err = code;
+    if (msg != ctx->errstr) {
+        snprintf(ctx->errstr, sizeof(ctx->errstr), "%s", msg);
+    }
+    errno = timed_out ? ETIMEDOUT : 0;
+}
+
+int sl_parse_simple(const char *buf, size_t n, redisReply **out);
+
+/* TLS: what arrives by deadline goes into the reply reader, or, when out is
+ * given and the reader holds nothing, straight to *out if it is one whole
+ * simple reply (the plain path's shortcut, read_simple()). 1 fed or decoded,
+ * 0 nothing by the deadline (a past deadline only looks), -1 failed
+ * (ctx->err set). */
+static int tls_fill(sl_conn *c, int64_t deadline, void **out)
+{
+    char buf[16384];
+    int eof;
+    redisReader *rd = c->ctx->reader;
+    ssize_t n = sl_tls_read(c->tls, buf, sizeof(buf), deadline, &eof, c->ctx->errstr, sizeof(c->ctx->errstr));
+
+    if (n > 0) {
+        if (out && rd->len == rd->pos && rd->ridx == -1 && sl_parse_simple(buf, (size_t)n, (redisReply **)out)) {
+            return 1;
+        }
+        redisReaderFeed(rd, buf, (size_t)n); /* a bad reply shows when it is taken */
+        return 1;
+    }
+    if (n < 0) {
+        ctx_fail(c->ctx, eof ? REDIS_ERR_EOF : REDIS_ERR_IO, c->ctx->errstr, 0);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads what the socket has now (poll said readable). 0 or -1 (ctx->err). */
+static int conn_fill_now(sl_conn *c)
+{
+    if (c->tls) {
+        return tls_fill(c, 0, NULL) < 0 ? -1 : 0;
+    }
+    return redisBufferRead(c->ctx) == REDIS_OK ? 0 : -1;
+}
+
+/* Bytes already decrypted and waiting: readable without the socket. */
+static int conn_buffered(const sl_conn *c)
+{
+    return c->tls && sl_tls_pending(c->tls);
+}
+
 static void conn_free(sl_conn *c)
 {
     if (!c) {
         return;
     }
-    if (c->ctx) {
-        /* Closes the descriptor only: nothing is written, so a child closing
-         * its inherited copy does not disturb the parent. */
-        redisFree(c->ctx);
-    }
+    conn_shut(c);
     free(c->pool_key);
     free(c);
 }
@@ -80,10 +151,7 @@ static void conn_close(sl_pool *pool, sl_conn *c)
     if (c->in_pool) {
         pool_unlink(pool, c);
     }
-    if (c->ctx) {
-        redisFree(c->ctx);
-        c->ctx = NULL;
-    }
+    conn_shut(c);
     if (c->refs <= 0) {
         conn_free(c);
     }
@@ -139,10 +207,7 @@ static void conn_release(sl_node *node, int keep)
         if (pool && c->in_pool) {
             conn_close(pool, c);
         } else {
-            if (c->ctx) {
-                redisFree(c->ctx);
-                c->ctx = NULL;
-            }
+            conn_shut(c);
             if (c->refs <= 0) {
                 conn_free(c);
             }
@@ -232,6 +297,14 @@ static int errstr_is_timeout(const redisContext *ctx, int saved_errno)
     return strstr(ctx->errstr, "timed out") != NULL || strstr(ctx->errstr, "temporarily unavailable") != NULL;
 }
 
+/* A TLS-only port drops a plain client at its first command. */
+static const char *plain_hint(const sl_node *node)
+{
+    return !node->ep.tls && !node->ep.socket && node->conn->uses == 0
+               ? " (a TLS port? use rediss:// or the \"tls\" option)"
+               : "";
+}
+
 /* Turns a failed context into an sl_error and drops the connection. */
 static sl_status node_io_error(sl_node *node, int saved_errno, sl_error *err)
 {
@@ -245,7 +318,8 @@ static sl_status node_io_error(sl_node *node, int saved_errno, sl_error *err)
         sl_error_set(err, code, "Redis at %s did not answer within %.3f s", where, node->ep.timeout);
     } else if (ctx->err == REDIS_ERR_EOF) {
         code = SL_ERR_IO;
-        sl_error_set(err, code, "Redis at %s closed the connection", where);
+        /* a TLS-only port closes on the first plain command */
+        sl_error_set(err, code, "Redis at %s closed the connection%s", where, plain_hint(node));
     } else if (ctx->err == REDIS_ERR_PROTOCOL) {
         code = SL_ERR_PROTOCOL;
         sl_error_set(err, code, "protocol error talking to Redis at %s: %s", where, ctx->errstr);
@@ -254,7 +328,8 @@ static sl_status node_io_error(sl_node *node, int saved_errno, sl_error *err)
         sl_error_set(err, code, "out of memory reading from Redis at %s", where);
     } else {
         code = SL_ERR_IO;
-        sl_error_set(err, code, "connection to Redis at %s failed: %s", where, ctx->errstr);
+        sl_error_set(err, code, "connection to Redis at %s failed: %s%s", where, ctx->errstr,
+                     strstr(ctx->errstr, "reset") ? plain_hint(node) : "");
     }
     node_drop(node);
     return code;
@@ -333,6 +408,8 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
     sl_conn *c;
     char where[SL_ERRMSG_MAX / 2];
     int saved_errno;
+    int64_t deadline;
+    sl_tls *tls = NULL;
 
     if (node->conn) {
         c = node->conn;
@@ -359,6 +436,7 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
         }
     }
 
+    deadline = now_ms() + (int64_t)(ep->timeout * 1000.0);
     errno = 0;
     ctx = ep->socket ? redisConnectUnixWithTimeout(ep->socket, tv) : redisConnectWithTimeout(ep->host, ep->port, tv);
     saved_errno = errno;
@@ -387,14 +465,30 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
     if (!ep->socket) {
         redisEnableKeepAlive(ctx);
     }
+    /* TLS: the handshake ends by the connect's own deadline */
+    if (ep->tls && sl_tls_open(&tls, ctx->fd, ep->tls, ep->host, deadline, err) != SL_OK) {
+        char why[SL_ERRMSG_MAX];
+        snprintf(why, sizeof(why), "%.140s", err->msg);
+        sl_endpoint_describe(ep, where, sizeof(where));
+        if (err->code == SL_ERR_TIMEOUT) {
+            sl_error_set(err, SL_ERR_TIMEOUT, "connecting to Redis at %s timed out after %.3f s in the TLS handshake (no answer: a frozen server or a plain port?)",
+                         where, ep->timeout);
+        } else {
+            sl_error_set(err, err->code, "cannot connect to Redis at %s: %s", where, why);
+        }
+        redisFree(ctx);
+        return err->code;
+    }
     c = calloc(1, sizeof(*c));
     if (!c || !(c->pool_key = strdup(node->pool_key))) {
         free(c);
+        sl_tls_free(tls);
         redisFree(ctx);
         sl_error_set(err, SL_ERR_NOMEM, "out of memory");
         return SL_ERR_NOMEM;
     }
     c->ctx = ctx;
+    c->tls = tls;
     c->pid = current_pid();
     c->timeout = ep->timeout;
     c->refs = 1;
@@ -493,6 +587,23 @@ static int send_all(redisContext *ctx, const char *buf, size_t len)
     return 0;
 }
 
+/* Writes a whole command: plain within SO_SNDTIMEO, TLS within the node's
+ * timeout. -1 with ctx->err set. */
+static int conn_send(sl_node *node, const char *buf, size_t len)
+{
+    sl_conn *c = node->conn;
+
+    if (c->tls) {
+        if (sl_tls_write(c->tls, buf, len, now_ms() + (int64_t)(node->ep.timeout * 1000.0), c->ctx->errstr,
+                         sizeof(c->ctx->errstr)) != 0) {
+            ctx_fail(c->ctx, REDIS_ERR_IO, c->ctx->errstr, errno == ETIMEDOUT);
+            return -1;
+        }
+        return 0;
+    }
+    return send_all(c->ctx, buf, len);
+}
+
 sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_t *lens, sl_error *err)
 {
     char stack[2048], *buf = stack;
@@ -511,7 +622,7 @@ sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_
         return SL_ERR_NOMEM;
     }
     len = sl_resp_format(buf, argc, argv, lens);
-    failed = send_all(node->conn->ctx, buf, len);
+    failed = conn_send(node, buf, len);
     if (buf != stack) {
         free(buf);
     }
@@ -523,7 +634,36 @@ sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_
     return SL_OK;
 }
 
-static int64_t now_ms(void);
+/* TLS: one reply by one deadline; every wait is a poll() on what is left of
+ * it, so signals cannot stretch it. -1 with ctx->err set. */
+static int tls_read_reply(sl_node *node, void **out)
+{
+    sl_conn *c = node->conn;
+    int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
+
+    *out = NULL;
+    for (;;) {
+        int got;
+
+        if (redisGetReplyFromReader(c->ctx, out) != REDIS_OK) {
+            return -1;
+        }
+        if (*out) {
+            return 0;
+        }
+        got = tls_fill(c, deadline, out);
+        if (*out) {
+            return 0;
+        }
+        if (got < 0) {
+            return -1;
+        }
+        if (got == 0) {
+            ctx_fail(c->ctx, REDIS_ERR_IO, "timed out", 1);
+            return -1;
+        }
+    }
+}
 
 /* Reads one reply within the node's timeout. The socket's SO_RCVTIMEO bounds
  * each read(), but every signal PHP handles (pcntl, timers) interrupts a
@@ -654,6 +794,9 @@ static int read_reply(sl_node *node, void **out)
     int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
     int shortened = 0, rc = 0, first = 1, intr = 0;
 
+    if (node->conn->tls) {
+        return tls_read_reply(node, out);
+    }
     *out = NULL;
     for (;;) {
         if (first) {
@@ -825,6 +968,9 @@ void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, co
             pfd[k].fd = nodes[idx[k]]->conn->ctx->fd;
             pfd[k].events = POLLIN;
             pfd[k].revents = 0;
+            if (conn_buffered(nodes[idx[k]]->conn)) {
+                left = 0; /* decrypted already: no need to wait */
+            }
         }
         rc = poll(pfd, (nfds_t)waiting, (int)left);
         if (rc < 0 && errno != EINTR) {
@@ -834,8 +980,8 @@ void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, co
             sl_node *node = nodes[idx[k]];
             void *r = NULL;
 
-            if (rc > 0 && pfd[k].revents) {
-                if (redisBufferRead(node->conn->ctx) != REDIS_OK) {
+            if ((rc > 0 && pfd[k].revents) || conn_buffered(node->conn)) {
+                if (conn_fill_now(node->conn) != 0) {
                     node_io_error(node, errno, &errs[idx[k]]);
                     continue;
                 }

@@ -21,9 +21,11 @@
 #include "sl_common.h"
 #include "sl_dsn.h"
 #include "sl_stats.h"
+#include "sl_tls.h"
 
 typedef struct sl_conn {
     redisContext *ctx;
+    sl_tls *tls;        /* TLS session over ctx's socket, or NULL: plain */
     pid_t pid;          /* the process that opened it */
     char *pool_key;     /* endpoint identity, for the pool */
     int pending;        /* replies appended but not yet read */

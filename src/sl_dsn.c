@@ -52,6 +52,7 @@ void sl_endpoint_free(sl_endpoint *ep)
     free(ep->socket);
     free(ep->username);
     free_secret(ep->password);
+    sl_tls_opts_free(ep->tls);
     sl_endpoint_init(ep);
 }
 
@@ -78,6 +79,7 @@ sl_status sl_endpoint_copy(sl_endpoint *dst, const sl_endpoint *src)
     dst->socket = dup_or_null(src->socket, &failed);
     dst->username = dup_or_null(src->username, &failed);
     dst->password = dup_or_null(src->password, &failed);
+    dst->tls = sl_tls_opts_copy(src->tls, &failed);
     if (failed) {
         sl_endpoint_free(dst);
         return SL_ERR_NOMEM;
@@ -293,8 +295,16 @@ sl_status sl_dsn_parse(const char *dsn, size_t len, sl_endpoint *ep, sl_error *e
         is_unix = 1;
         p = dsn + 7;
     } else if (len >= 9 && strncmp(dsn, "rediss://", 9) == 0) {
-        sl_error_set(err, SL_ERR_ARG, "DSN scheme rediss:// (TLS) is not supported by this build");
-        return SL_ERR_ARG;
+        if (!sl_tls_library()) {
+            sl_error_set(err, SL_ERR_ARG, "DSN scheme rediss:// (TLS) is not supported by this build");
+            return SL_ERR_ARG;
+        }
+        if (!ep->tls && !(ep->tls = sl_tls_opts_new())) {
+            sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+            return SL_ERR_NOMEM;
+        }
+        is_unix = 0;
+        p = dsn + 9;
     } else {
         sl_error_set(err, SL_ERR_ARG, "DSN must start with redis:// or unix://");
         return SL_ERR_ARG;
@@ -401,6 +411,10 @@ sl_status sl_endpoint_check(const sl_endpoint *ep, sl_error *err)
         sl_error_set(err, SL_ERR_ARG, "host must not be empty");
         return SL_ERR_ARG;
     }
+    if (ep->socket && ep->tls) {
+        sl_error_set(err, SL_ERR_ARG, "TLS needs a host and port, not a unix socket");
+        return SL_ERR_ARG;
+    }
     if (ep->database < 0) {
         sl_error_set(err, SL_ERR_ARG, "database must be >= 0");
         return SL_ERR_ARG;
@@ -417,7 +431,7 @@ void sl_endpoint_describe(const sl_endpoint *ep, char *buf, size_t size)
     if (ep->socket) {
         snprintf(buf, size, "unix://%s/%d", ep->socket, ep->database);
     } else {
-        snprintf(buf, size, "tcp://%s:%d/%d", ep->host ? ep->host : "", ep->port, ep->database);
+        snprintf(buf, size, "%s://%s:%d/%d", ep->tls ? "tls" : "tcp", ep->host ? ep->host : "", ep->port, ep->database);
     }
 }
 
@@ -425,25 +439,31 @@ char *sl_endpoint_pool_key(const sl_endpoint *ep)
 {
     /* Fields are NUL-free, so '\n' separates them without ambiguity only if
      * they hold no '\n' either; length prefixes make it exact. */
-    const char *parts[4];
+    const char *parts[5];
     size_t total = 64, i, off = 0;
-    char *key;
+    char *key, *tls = sl_tls_opts_key(ep->tls);
 
+    if (!tls) {
+        return NULL;
+    }
     parts[0] = ep->socket ? ep->socket : (ep->host ? ep->host : "");
     parts[1] = ep->username ? ep->username : "";
     parts[2] = ep->password ? ep->password : "";
     parts[3] = ep->password ? "p" : "-";
-    for (i = 0; i < 4; i++) {
+    parts[4] = tls;
+    for (i = 0; i < 5; i++) {
         total += strlen(parts[i]) + 24;
     }
     key = malloc(total);
     if (!key) {
+        free(tls);
         return NULL;
     }
     off += (size_t)snprintf(key + off, total - off, "%s|%d|%d", ep->socket ? "u" : "t", ep->port, ep->database);
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 5; i++) {
         off += (size_t)snprintf(key + off, total - off, "|%zu:%s", strlen(parts[i]), parts[i]);
     }
+    free(tls);
     return key;
 }
 

@@ -300,6 +300,130 @@ sl_status sl_config_set(sl_config *c, const char *name, size_t name_len, const s
     return SL_OK;
 }
 
+static sl_status tls_on(sl_config *c, sl_error *err)
+{
+    if (c->ep.tls) {
+        return SL_OK;
+    }
+    if (!sl_tls_library()) {
+        sl_error_set(err, SL_ERR_ARG, CTX "Option \"tls\": TLS is not supported by this build");
+        return SL_ERR_ARG;
+    }
+    if (!(c->ep.tls = sl_tls_opts_new())) {
+        sl_error_set(err, SL_ERR_NOMEM, "out of memory");
+        return SL_ERR_NOMEM;
+    }
+    return SL_OK;
+}
+
+sl_status sl_config_tls(sl_config *c, const sl_optval *v, sl_error *err)
+{
+    if (v->type != SL_OPT_BOOL) {
+        return type_error("tls", "array|bool", v, err);
+    }
+    if (!v->i) {
+        sl_tls_opts_free(c->ep.tls);
+        c->ep.tls = NULL;
+        return SL_OK;
+    }
+    return tls_on(c, err);
+}
+
+#define TLS_CTX CTX "Option \"tls\": "
+
+static sl_status tls_bad(const char *name, const char *what, sl_error *err)
+{
+    sl_error_set(err, SL_ERR_ARG, TLS_CTX "\"%s\" must be %s", name, what);
+    return SL_ERR_ARG;
+}
+
+/* One key of the "tls" array, by the names of PHP's ssl stream context. */
+static sl_status tls_set(sl_tls_opts *o, const char *k, size_t klen, const sl_optval *v, sl_error *err)
+{
+    static const char *const strings[] = {"cafile", "capath", "local_cert", "local_pk", "passphrase", "peer_name",
+                                          "ciphers"};
+    char **fields[7];
+    size_t i;
+
+    fields[0] = &o->cafile;
+    fields[1] = &o->capath;
+    fields[2] = &o->local_cert;
+    fields[3] = &o->local_pk;
+    fields[4] = &o->passphrase;
+    fields[5] = &o->peer_name;
+    fields[6] = &o->ciphers;
+    for (i = 0; i < 7; i++) {
+        if (!name_is(k, klen, strings[i])) {
+            continue;
+        }
+        if (v->type != SL_OPT_STRING || v->len == 0 || memchr(v->s, '\0', v->len)) {
+            return tls_bad(strings[i], "a non-empty string", err);
+        }
+        return sl_endpoint_set(fields[i], v->s, v->len, strings[i], err);
+    }
+    if (name_is(k, klen, "verify_peer") || name_is(k, klen, "verify_peer_name")) {
+        const char *name = klen == 11 ? "verify_peer" : "verify_peer_name";
+        if (v->type != SL_OPT_BOOL) {
+            return tls_bad(name, "a bool", err);
+        }
+        *(klen == 11 ? &o->verify_peer : &o->verify_peer_name) = v->i != 0;
+        return SL_OK;
+    }
+    if (name_is(k, klen, "security_level")) {
+        if (v->type != SL_OPT_INT || v->i < 0 || v->i > 5) {
+            return tls_bad("security_level", "an int from 0 to 5", err);
+        }
+        o->security_level = (int)v->i;
+        return SL_OK;
+    }
+    if (name_is(k, klen, "min_proto_version")) {
+        /* PHP's STREAM_CRYPTO_PROTO_TLSv1_2 (32) / _3 (64), or their names */
+        int is_str = v->type == SL_OPT_STRING;
+        if ((v->type == SL_OPT_INT && v->i == 32) || (is_str && (name_is(v->s, v->len, "tlsv1.2") ||
+                                                                 name_is(v->s, v->len, "TLSv1.2")))) {
+            o->min_proto = 12;
+            return SL_OK;
+        }
+        if ((v->type == SL_OPT_INT && v->i == 64) || (is_str && (name_is(v->s, v->len, "tlsv1.3") ||
+                                                                 name_is(v->s, v->len, "TLSv1.3")))) {
+            o->min_proto = 13;
+            return SL_OK;
+        }
+        return tls_bad("min_proto_version",
+                       "\"tlsv1.2\", \"tlsv1.3\", STREAM_CRYPTO_PROTO_TLSv1_2 or STREAM_CRYPTO_PROTO_TLSv1_3", err);
+    }
+    sl_error_set(err, SL_ERR_ARG,
+                 TLS_CTX "unknown key \"%s\" (allowed: cafile, capath, local_cert, local_pk, passphrase, verify_peer, "
+                         "verify_peer_name, peer_name, ciphers, security_level, min_proto_version)",
+                 klen > 64 || memchr(k, '\0', klen) ? "(too long)" : k);
+    return SL_ERR_ARG;
+}
+
+sl_status sl_config_tls_set(sl_config *c, const char *name, size_t name_len, const sl_optval *v, sl_error *err)
+{
+    if (tls_on(c, err) != SL_OK) {
+        return err->code;
+    }
+    return tls_set(c->ep.tls, name, name_len, v, err);
+}
+
+sl_status sl_config_tls_default_ca(sl_config *c, const char *cafile, sl_error *err)
+{
+    size_t i;
+
+    if (!cafile || !*cafile) {
+        return SL_OK;
+    }
+    for (i = 0; i <= c->n_nodes; i++) {
+        sl_endpoint *ep = i == 0 ? &c->ep : &c->nodes[i - 1];
+        if (ep->tls && !ep->tls->cafile && !ep->tls->capath &&
+            sl_endpoint_set(&ep->tls->cafile, cafile, strlen(cafile), "slotlock.tls_cafile", err) != SL_OK) {
+            return err->code;
+        }
+    }
+    return SL_OK;
+}
+
 sl_status sl_config_check(const sl_config *c, sl_error *err)
 {
     if (sl_endpoint_check(&c->ep, err) != SL_OK) {

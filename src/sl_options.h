@@ -60,6 +60,15 @@ sl_status sl_config_dsn(sl_config *c, const char *dsn, size_t len, sl_error *err
 /* One named option of the array form ("dsn" goes to sl_config_dsn first). */
 sl_status sl_config_set(sl_config *c, const char *name, size_t name_len, const sl_optval *v, sl_error *err);
 
+/* Option "tls": true turns TLS on with the defaults (verify on), false off.
+ * SL_ERR_ARG when the build has no TLS. */
+sl_status sl_config_tls(sl_config *c, const sl_optval *v, sl_error *err);
+/* One key of the "tls" array (turns TLS on); names as PHP's ssl context. */
+sl_status sl_config_tls_set(sl_config *c, const char *name, size_t name_len, const sl_optval *v, sl_error *err);
+/* The INI CA file, for every TLS endpoint (base and nodes) that names no
+ * cafile/capath itself. */
+sl_status sl_config_tls_default_ca(sl_config *c, const char *cafile, sl_error *err);
+
 /* After every option: the whole endpoint, and "sentinel" needs "master". */
 sl_status sl_config_check(const sl_config *c, sl_error *err);
 

@@ -22,7 +22,7 @@ var_dump($lock->fence === null); /* fencing is off by default */
 var_dump($lock->candidate);
 var_dump($lock->expiresAt instanceof DateTimeImmutable);
 $left = $lock->expiresAt->getTimestamp() - $before;
-var_dump($left >= 299 && $left <= 301);
+var_dump($left >= 299 && $left <= 301 + (time() - $before)); /* a slow first connect (TLS under valgrind) */
 
 $r = slotlock_test_redis();
 var_dump($r->exists($lock->key));

@@ -22,7 +22,7 @@ var_dump($db0->acquire(1, 31, '2030-11-24 14:00', 'other') instanceof SlotLock);
 var_dump($db3->activeLocks(), $db0->activeLocks());
 
 /* DSN form */
-$dsn = new SlotLockService('redis://' . SLOTLOCK_TEST_HOST . ':' . SLOTLOCK_TEST_PORT . '/4');
+$dsn = new SlotLockService(['dsn' => slotlock_test_dsn('/4')] + slotlock_test_tls());
 $k = $dsn->key(987654, 1, '2099-01-01 00:00');
 $l4 = $dsn->acquire(987654, 1, '2099-01-01 00:00', 'db4', 5);
 var_dump(slotlock_test_redis(4)->exists($k), slotlock_test_redis(0)->exists($k));

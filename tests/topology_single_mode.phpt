@@ -1,5 +1,5 @@
 --TEST--
-topology() of a single-node service: mode single, no hash tag, one master node named tcp://host:port/db, connected only after the first command
+topology() of a single-node service: mode single, no hash tag, one master node named tcp://host:port/db (tls:// over TLS), connected only after the first command
 --EXTENSIONS--
 slotlock
 --SKIPIF--
@@ -13,7 +13,7 @@ $t = $svc->topology();
 var_dump(array_keys($t));
 var_dump($t['mode'], $t['hash_tag']);
 var_dump(count($t['nodes']));
-var_dump($t['nodes'][0]['addr'] === 'tcp://' . SLOTLOCK_TEST_HOST . ':' . SLOTLOCK_TEST_PORT . '/0');
+var_dump($t['nodes'][0]['addr'] === (SLOTLOCK_TEST_TLS ? 'tls://' : 'tcp://') . SLOTLOCK_TEST_HOST . ':' . SLOTLOCK_TEST_PORT . '/0');
 var_dump($t['nodes'][0]['role'], $t['nodes'][0]['connected']);
 
 $svc->acquire(1, 31, '2030-11-24 14:00', 'call-a');
@@ -22,8 +22,8 @@ $svc->close();
 var_dump($svc->topology()['nodes'][0]['connected']);
 
 /* a database and a DSN */
-$t = (new SlotLockService('redis://' . SLOTLOCK_TEST_HOST . ':' . SLOTLOCK_TEST_PORT . '/3'))->topology();
-var_dump($t['mode'], $t['nodes'][0]['addr'] === 'tcp://' . SLOTLOCK_TEST_HOST . ':' . SLOTLOCK_TEST_PORT . '/3');
+$t = (new SlotLockService(['dsn' => slotlock_test_dsn('/3')] + slotlock_test_tls()))->topology();
+var_dump($t['mode'], $t['nodes'][0]['addr'] === (SLOTLOCK_TEST_TLS ? 'tls://' : 'tcp://') . SLOTLOCK_TEST_HOST . ':' . SLOTLOCK_TEST_PORT . '/3');
 /* the password is never shown */
 $t = (new SlotLockService(['host' => '127.0.0.1', 'port' => 6390, 'password' => 's3cret', 'database' => 2]))->topology();
 var_dump($t['nodes'][0]['addr'], str_contains(serialize($t), 's3cret'));

@@ -35,7 +35,8 @@ function slotlock_polyfill_ini_set(string $name, string $value): string|false
 {
     static $known = ['slotlock.enabled', 'slotlock.dsn', 'slotlock.ttl', 'slotlock.booked_ttl', 'slotlock.prefix',
         'slotlock.timeout', 'slotlock.persistent', 'slotlock.key_timezone', 'slotlock.bucket', 'slotlock.fail_mode',
-        'slotlock.metrics_flush_interval', 'slotlock.metrics_retention'];
+        'slotlock.metrics_flush_interval', 'slotlock.metrics_retention',
+        'slotlock.tls_cafile'];
     if (!in_array($name, $known, true)) {
         return false;
     }

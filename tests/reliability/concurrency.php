@@ -34,13 +34,15 @@
  *   php -d extension=modules/slotlock.so tests/reliability/concurrency.php [--workers=64]
  *       [--ops=150] [--long] [--seed=N] [--booked-ttl=3] [--no-naive]
  * --long: 1000 flows per worker. Uses its own redis-server (--port=P to use an existing one).
+ * --tls=DIR: the workers speak TLS (its TLS port, certificates of scripts/tls.sh in DIR); the
+ * ledger and the checks stay on the plain port.
  */
 declare(strict_types=1);
 require __DIR__ . '/lib.php';
 rl_suite('concurrency');
 
 $opt = rl_args(['workers' => 64, 'ops' => 150, 'long' => false, 'seed' => 0, 'booked_ttl' => 3,
-                'no_naive' => false, 'port' => 0]);
+                'no_naive' => false, 'port' => 0, 'tls' => '']);
 if ($opt['long']) {
     $opt['ops'] = max($opt['ops'], 1000);
 }
@@ -51,17 +53,28 @@ $BOOKED_TTL = $opt['booked_ttl'];
 const SERVICES = 10, STARTS = 100, HOT_SERVICES = 5, HOT_STARTS = 10;
 const COMPANY = 7;
 
+$tlsArgs = [];
+if ($opt['tls'] !== '') {
+    $tlsPort = rl_free_port();
+    $tlsArgs = ['--tls-port', $tlsPort, '--tls-cert-file', "{$opt['tls']}/server.crt",
+                '--tls-key-file', "{$opt['tls']}/server.key", '--tls-ca-cert-file', "{$opt['tls']}/ca.crt",
+                '--tls-auth-clients', 'optional'];
+}
 if ($opt['port']) {
     $port = $opt['port'];
 } else {
-    $srv = rl_start_redis(['--maxclients', '1000']);
+    $srv = rl_start_redis(array_merge(['--maxclients', '1000'], $tlsArgs));
     $port = $srv->port;
 }
+/* where the services connect: the plain port, or the TLS one */
+$conn = $tlsArgs ? ['host' => '127.0.0.1', 'port' => $tlsPort, 'tls' => ['cafile' => "{$opt['tls']}/ca.crt"]]
+                 : ['host' => '127.0.0.1', 'port' => $port];
 $prefix = rl_prefix('conc');
 $ledgerPrefix = "$prefix-ledger";
 $naivePrefix = "$prefix-naive";
-printf("concurrency: %d workers x %d flows, %d slots (%d hot), booked_ttl %d s, seed %d, redis port %d\n",
-    $W, $OPS, SERVICES * STARTS, HOT_SERVICES * HOT_STARTS, $BOOKED_TTL, $seed, $port);
+printf("concurrency: %d workers x %d flows, %d slots (%d hot), booked_ttl %d s, seed %d, redis port %d%s\n",
+    $W, $OPS, SERVICES * STARTS, HOT_SERVICES * HOT_STARTS, $BOOKED_TTL, $seed, $port,
+    $tlsArgs ? ", services over TLS on port $tlsPort" : '');
 
 /* ledger write: one entry per slot key, timestamped with the server's clock (the clock the
  * booked markers expire by), in list order = the order Redis applied them */
@@ -170,8 +183,7 @@ function locked_worker(int $w): array
     $c = ['flows' => 0, 'held' => 0, 'conflicts' => 0, 'abandoned' => 0, 'long_gaps' => 0,
           'booked' => 0, 'store_failed' => 0, 'finish_refused_true' => 0, 'commit_failed' => 0,
           'begin' => [], 'exceptions' => 0, 'exception_msgs' => [], 'wrong_reply' => 0, 'ledger' => 0];
-    $svc = new SlotLockService(['host' => '127.0.0.1', 'port' => $port, 'prefix' => $prefix,
-                                'ttl' => 10, 'booked_ttl' => $GLOBALS['BOOKED_TTL'], 'timeout' => 3.0]);
+    $svc = new SlotLockService($GLOBALS['conn'] + ['prefix' => $prefix, 'ttl' => 10, 'booked_ttl' => $GLOBALS['BOOKED_TTL'], 'timeout' => 3.0]);
     $flow = new AvailabilityWithLock($svc);
     $ledger = rl_raw('127.0.0.1', $port, 5.0);
     $ledgerSha = $ledger->script('load', LEDGER_LUA);
@@ -470,7 +482,7 @@ rl_check(sum_field($res, 'conflicts') > 0 && ($begin['slot_booked'] ?? 0) + ($be
 rl_check(($begin['relocked'] ?? 0) > 0, 'holds expired mid-flow and were relocked', ($begin['relocked'] ?? 0) . ' relocked');
 
 /* ---- nothing left behind ------------------------------------------------------------------ */
-$svc = new SlotLockService(['host' => '127.0.0.1', 'port' => $port, 'prefix' => $prefix]);
+$svc = new SlotLockService($conn + ['prefix' => $prefix]);
 $wait = $endMs + 2000 + 300 - (int) round(microtime(true) * 1000);   /* the longest hold TTL: 2 s */
 if ($wait > 0) {
     usleep($wait * 1000);

@@ -25,8 +25,8 @@ declare -A LAYER=(
     [slotlock_ops]=2 [slotlock_metrics_batch]=3 [slotlock_keys]=4 [slotlock_args]=5 [slotlock_lock]=6
     [slotlock_exceptions]=7
     [sl_lock]=10 [sl_options]=10 [sl_event]=10 [sl_metrics]=10
-    [sl_topology]=11 [sl_scripts]=12 [sl_conn]=13 [sl_key]=14
-    [sl_dsn]=15 [sl_sha1]=15 [sl_stats]=15
+    [sl_topology]=11 [sl_scripts]=12 [sl_conn]=13 [sl_key]=14 [sl_tls]=14
+    [sl_dsn]=15 [sl_sha1]=15 [sl_stats]=15 [sl_tls_opts]=16
 )
 
 # 1. Files the map names (backquoted paths with an extension).

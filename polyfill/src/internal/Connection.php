@@ -22,10 +22,15 @@ final class Connection
     private static array $pool = [];
     /** @var ?WeakMap<Connection,string> passwords, kept out of the objects so no dump shows them */
     private static ?WeakMap $secrets = null;
+    /** @var ?WeakMap<Connection,string> TLS key passphrases, kept out of the objects likewise */
+    private static ?WeakMap $tlsSecrets = null;
     /** The process that loaded the polyfill: only it uses phpredis' persistent connections. */
     private static ?int $loadPid = null;
 
-    /** host, port, socket, database, username, password (always null: see $secrets), timeout */
+    /**
+     * host, port, socket, database, username, password (always null: see $secrets), timeout,
+     * tls (null: plain; else ssl-context options, a passphrase blanked: see $tlsSecrets)
+     */
     public readonly array $ep;
     private string $poolId;
     /** @var ?object the connection of a non-persistent service */
@@ -41,6 +46,11 @@ final class Connection
             self::$secrets[$this] = $ep['password'];
         }
         $ep['password'] = null;
+        if (isset($ep['tls']['passphrase'])) {
+            self::$tlsSecrets ??= new WeakMap();
+            self::$tlsSecrets[$this] = $ep['tls']['passphrase'];
+            $ep['tls']['passphrase'] = '';
+        }
         $this->ep = $ep;
         self::loaded();
     }
@@ -215,14 +225,42 @@ final class Connection
         $redis = new Redis();
         $host = $ep['socket'] ?? $ep['host'];
         $port = $ep['socket'] !== null ? 0 : $ep['port'];
+        $context = null;
+        if ($ep['tls'] !== null) {
+            /* phpredis takes the options as an ssl stream context, under the same names */
+            $host = 'tls://' . $host;
+            $ssl = $ep['tls'];
+            unset($ssl['passphrase']);
+            if (isset(self::$tlsSecrets[$this])) {
+                $ssl['passphrase'] = self::$tlsSecrets[$this];
+            }
+            $context = ['stream' => $ssl];
+        }
+        $sslWhy = null;
+        if ($context !== null) {
+            /* the TLS failure's reason (OpenSSL's) is in a stream warning before phpredis' own */
+            set_error_handler(static function (int $no, string $msg) use (&$sslWhy): bool {
+                if ($sslWhy === null && !str_contains($msg, 'Failed to enable crypto')) {
+                    $sslWhy = preg_match('/OpenSSL Error messages:\s*(.*)$/s', $msg, $m) ? trim($m[1])
+                        : preg_replace('/^\S+\(\): /', '', $msg);
+                }
+                return true;
+            });
+        }
         try {
+            /* phpredis refuses a null context: pass one only for TLS */
+            $args = $context !== null ? [$context] : [];
             $ok = $pconnect
-                ? @$redis->pconnect($host, $port, $t, 'slotlock:' . getmypid() . ':' . $this->poolId, 0, $t)
-                : @$redis->connect($host, $port, $t, null, 0, $t);
-            $why = $ok ? null : 'connection failed';
+                ? @$redis->pconnect($host, $port, $t, 'slotlock:' . getmypid() . ':' . $this->poolId, 0, $t, ...$args)
+                : @$redis->connect($host, $port, $t, null, 0, $t, ...$args);
+            $why = $ok ? null : ($sslWhy ?? 'connection failed');
         } catch (RedisException $e) {
             $ok = false;
-            $why = $e->getMessage();
+            $why = $sslWhy ?? $e->getMessage();
+        } finally {
+            if ($context !== null) {
+                restore_error_handler();
+            }
         }
         if (!$ok) {
             $why = $this->scrub((string) $why);

@@ -17,11 +17,11 @@ final class Dsn
     public const DEFAULT_PORT = 6379;
     public const MAX_TIMEOUT = 3600.0;
 
-    /** A fresh endpoint: no host, the default port, database 0, no credentials, 1 s. */
+    /** A fresh endpoint: no host, the default port, database 0, no credentials, 1 s, no TLS. */
     public static function endpointInit(): array
     {
         return ['host' => null, 'port' => self::DEFAULT_PORT, 'socket' => null, 'database' => 0,
-                'username' => null, 'password' => null, 'timeout' => 1.0];
+                'username' => null, 'password' => null, 'timeout' => 1.0, 'tls' => null];
     }
 
     /** Percent-decodes; null on a bad escape or %00. */
@@ -110,7 +110,10 @@ final class Dsn
             $unix = true;
             $rest = substr($dsn, 7);
         } elseif (str_starts_with($dsn, 'rediss://')) {
-            throw new ValueError('DSN scheme rediss:// (TLS) is not supported by this build');
+            /* TLS through phpredis (a stream context); redis:// keeps what the options say */
+            $unix = false;
+            $rest = substr($dsn, 9);
+            $ep['tls'] ??= [];
         } else {
             throw new ValueError('DSN must start with redis:// or unix://');
         }
@@ -215,6 +218,9 @@ final class Dsn
         if ($ep['socket'] === null && ($ep['host'] === null || $ep['host'] === '')) {
             return 'host must not be empty';
         }
+        if ($ep['socket'] !== null && $ep['tls'] !== null) {
+            return 'TLS needs a host and port, not a unix socket';
+        }
         if ($ep['database'] < 0) {
             return 'database must be >= 0';
         }
@@ -224,16 +230,20 @@ final class Dsn
         return null;
     }
 
-    /** "tcp://host:port/db" or "unix:///path/db", never credentials. */
+    /** "tcp://host:port/db", "tls://host:port/db" or "unix:///path/db", never credentials. */
     public static function describe(array $ep): string
     {
         if ($ep['socket'] !== null) {
             return sprintf('unix://%s/%d', $ep['socket'], $ep['database']);
         }
-        return sprintf('tcp://%s:%d/%d', $ep['host'] ?? '', $ep['port'], $ep['database']);
+        return sprintf('%s://%s:%d/%d', $ep['tls'] !== null ? 'tls' : 'tcp', $ep['host'] ?? '', $ep['port'],
+            $ep['database']);
     }
 
-    /** The identity of a shared connection: endpoint and credentials, the password only hashed. */
+    /**
+     * The identity of a shared connection: endpoint, credentials and TLS options, the password
+     * and the TLS options only hashed.
+     */
     public static function poolId(array $ep): string
     {
         $parts = [
@@ -244,6 +254,7 @@ final class Dsn
             $ep['username'] ?? '',
             $ep['password'] === null ? '-' : 'p' . hash('sha256', $ep['password']),
             sprintf('%.6F', $ep['timeout']),
+            $ep['tls'] === null ? '-' : hash('sha256', serialize($ep['tls'])),
         ];
         $id = '';
         foreach ($parts as $p) {

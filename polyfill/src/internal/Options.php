@@ -26,6 +26,11 @@ final class Options
         } elseif (is_array($options)) {
             self::optionsFromArray($o, $options);
         }
+        $cafile = self::ini('slotlock.tls_cafile');
+        if ($o['ep']['tls'] !== null && $cafile !== null && $cafile !== ''
+            && !isset($o['ep']['tls']['cafile']) && !isset($o['ep']['tls']['capath'])) {
+            $o['ep']['tls']['cafile'] = $cafile;
+        }
         $msg = Dsn::endpointCheck($o['ep']);
         if ($msg !== null) {
             throw new ValueError('SlotLockService::__construct(): ' . $msg);
@@ -147,6 +152,9 @@ final class Options
             switch ($name) {
                 case 'dsn':
                     break;
+                case 'tls':
+                    $o['ep']['tls'] = self::tlsOptions($value, $o['ep']['tls']);
+                    break;
                 case 'host':
                     $o['ep']['host'] = self::optionString($name, $value, false);
                     $o['ep']['socket'] = null;
@@ -229,4 +237,60 @@ final class Options
         }
     }
 
+    /**
+     * Option "tls" (src/sl_tls_opts.c): true/false, or PHP ssl-context names. Returns the TLS
+     * options (null: plain), starting from $tls.
+     */
+    private static function tlsOptions(#[\SensitiveParameter] mixed $value, ?array $tls): ?array
+    {
+        $ctx = 'SlotLockService::__construct(): Option "tls": ';
+        if (is_bool($value)) {
+            return $value ? ($tls ?? []) : null;
+        }
+        if (!is_array($value)) {
+            throw self::optionTypeError('tls', 'array|bool', $value);
+        }
+        $tls ??= [];
+        foreach ($value as $k => $v) {
+            if (!is_string($k)) {
+                throw new ValueError('SlotLockService::__construct(): Option "tls" must be keyed by name');
+            }
+            switch ($k) {
+                case 'cafile': case 'capath': case 'local_cert': case 'local_pk': case 'passphrase':
+                case 'peer_name': case 'ciphers':
+                    if (!is_string($v) || $v === '' || str_contains($v, "\0")) {
+                        throw new ValueError($ctx . "\"$k\" must be a non-empty string");
+                    }
+                    $tls[$k] = $v;
+                    break;
+                case 'verify_peer': case 'verify_peer_name':
+                    if (!is_bool($v)) {
+                        throw new ValueError($ctx . "\"$k\" must be a bool");
+                    }
+                    $tls[$k] = $v;
+                    break;
+                case 'security_level':
+                    if (!is_int($v) || $v < 0 || $v > 5) {
+                        throw new ValueError($ctx . '"security_level" must be an int from 0 to 5');
+                    }
+                    $tls[$k] = $v;
+                    break;
+                case 'min_proto_version':
+                    $tls[$k] = match (true) {
+                        $v === STREAM_CRYPTO_PROTO_TLSv1_2, is_string($v) && strcasecmp($v, 'tlsv1.2') === 0
+                            => STREAM_CRYPTO_PROTO_TLSv1_2,
+                        $v === STREAM_CRYPTO_PROTO_TLSv1_3, is_string($v) && strcasecmp($v, 'tlsv1.3') === 0
+                            => STREAM_CRYPTO_PROTO_TLSv1_3,
+                        default => throw new ValueError($ctx . '"min_proto_version" must be "tlsv1.2", "tlsv1.3", '
+                            . 'STREAM_CRYPTO_PROTO_TLSv1_2 or STREAM_CRYPTO_PROTO_TLSv1_3'),
+                    };
+                    break;
+                default:
+                    throw new ValueError($ctx . sprintf('unknown key "%s" (allowed: cafile, capath, local_cert, '
+                        . 'local_pk, passphrase, verify_peer, verify_peer_name, peer_name, ciphers, security_level, '
+                        . 'min_proto_version)', strlen($k) > 64 || str_contains($k, "\0") ? '(too long)' : $k));
+            }
+        }
+        return $tls;
+    }
 }
