@@ -5,6 +5,8 @@
 # the test Redis), driven through the example handler (examples/laravel):
 #   tests/laravel/run.php     with the extension, then with the polyfill: the
 #                             booking flow, the race without lock_key, metrics
+#   tests/laravel/tls.php     with each: rediss:// / tls:// / ssl options mapped to
+#                             slotlock's tls option, booking against a TLS-only Redis
 #   tests/laravel/matrix.php  the switch: extension / polyfill / neither x
 #                             FEATURE_SLOT_LOCKING unset / auto / true / false
 # Installs the Debian packages it needs when they are missing.
@@ -66,6 +68,25 @@ export SLOTLOCK_EXT_SO=$SO
 # ---- the booking flow: with the extension, then with the polyfill ------------
 "$PHP" "${EXT[@]}" tests/laravel/run.php || rc=1
 "$PHP" tests/laravel/run.php || rc=1
+
+# ---- TLS: the option mapping, and the booking flow against a TLS-only Redis ----------
+# (a subshell: the TLS server, its at-exit hooks and its port stay in it; the
+# parent's hooks, if any, are not run twice)
+(
+    unset _SL_AT_EXIT_INIT
+    # shellcheck disable=SC1091
+    source "$ROOT/scripts/redis.sh"
+    # shellcheck disable=SC1091
+    source "$ROOT/scripts/tls.sh"
+    plain_port=$SLOTLOCK_TEST_PORT
+    slotlock_tls_redis_start || { say "could not start a TLS redis-server"; exit 1; }
+    export SLOTLOCK_TLS_PORT=$SLOTLOCK_TEST_PORT SLOTLOCK_TLS_CA=$SLOTLOCK_TEST_TLS_DIR/ca.crt
+    export SLOTLOCK_TEST_PORT=$plain_port
+    trc=0
+    "$PHP" "${EXT[@]}" tests/laravel/tls.php || trc=1
+    "$PHP" tests/laravel/tls.php || trc=1
+    exit $trc
+) || rc=1
 
 # ---- the switch --------------------------------------------------------------
 "$PHP" "${EXT[@]}" tests/laravel/matrix.php extension || rc=1

@@ -138,15 +138,23 @@ class SlotLockServiceProvider extends ServiceProvider
 
         $options = [];
         $host = (string) ($redis['host'] ?? '127.0.0.1');
-        $scheme = $redis['scheme'] ?? null;
+        // a rediss:// URL comes back from the parser as driver "tls" (RedisManager copies tcp/tls drivers into scheme)
+        $scheme = $redis['scheme'] ?? (in_array($redis['driver'] ?? null, ['tcp', 'tls'], true) ? $redis['driver'] : null);
+        $tls = in_array($scheme, self::TLS_SCHEMES, true);
+        if (preg_match('#^(tls|ssl)://#', $host, $m)) {
+            // phpredis style (PhpRedisConnector::formatHost())
+            $tls = true;
+            $host = substr($host, strlen($m[0]));
+        }
         if ($scheme === 'unix' || !empty($redis['path']) || str_starts_with($host, '/')) {
             $options['socket'] = (string) ($redis['path'] ?? $host);
         } else {
-            if (in_array($scheme, ['tls', 'rediss'], true) || str_starts_with($host, 'tls://')) {
-                throw new RuntimeException("slot locking: redis connection \"$name\" uses TLS, which slotlock does not support");
-            }
             $options['host'] = $host;
             $options['port'] = (int) ($redis['port'] ?? 6379);
+        }
+        if ($tls) {
+            // with a unix socket too: slotlock says "TLS needs a host and port" (a ValueError)
+            $options['tls'] = self::tlsOptions(self::sslContext($config, $redis), $name);
         }
         $options['database'] = (int) ($redis['database'] ?? 0);
         if (($redis['username'] ?? '') !== '') {
@@ -167,6 +175,61 @@ class SlotLockServiceProvider extends ServiceProvider
         $options['key_timezone'] = (string) (($features['key_timezone'] ?? null) ?: $config->get('app.timezone', 'UTC'));
 
         return $options;
+    }
+
+    /** The ssl-context names slotlock's "tls" option takes. */
+    private const TLS_KEYS = ['cafile', 'capath', 'local_cert', 'local_pk', 'passphrase', 'verify_peer',
+        'verify_peer_name', 'peer_name', 'ciphers', 'security_level', 'min_proto_version'];
+
+    /** ssl-context names slotlock has no use for: SNI is always sent for a host name, OpenSSL 3 has no compression. */
+    private const TLS_IGNORED = ['SNI_enabled', 'disable_compression', 'verify_depth'];
+
+    private const TLS_SCHEMES = ['tls', 'rediss', 'ssl'];
+
+    /**
+     * The ssl options of a TLS connection, first found wins: phpredis' context.stream (or
+     * context.ssl) of the connection, then of database.redis.options, then predis' ssl of the
+     * connection, then database.redis.options.parameters.ssl. [] when there are none.
+     */
+    private static function sslContext($config, array $redis): array
+    {
+        $shared = (array) $config->get('database.redis.options', []);
+        $candidates = [
+            $redis['context']['stream'] ?? null,
+            $redis['context']['ssl'] ?? null,
+            $shared['context']['stream'] ?? null,
+            $shared['context']['ssl'] ?? null,
+            $redis['ssl'] ?? null,
+            $shared['parameters']['ssl'] ?? null,
+        ];
+        foreach ($candidates as $ssl) {
+            if (is_array($ssl)) {
+                return $ssl;
+            }
+        }
+
+        return [];
+    }
+
+    /**
+     * slotlock's "tls" option from PHP ssl-context options: true for none, else the names slotlock
+     * takes. The ones it has no use for are dropped quietly, any other with one warning (a
+     * self-signed server certificate works given as cafile).
+     */
+    private static function tlsOptions(array $ssl, string $name): array|bool
+    {
+        $unknown = array_diff(array_map('strval', array_keys($ssl)), self::TLS_KEYS, self::TLS_IGNORED);
+        if ($unknown !== []) {
+            try {
+                Log::warning("⚠️ SLOT_LOCK redis connection \"$name\": ssl options slotlock does not take are ignored",
+                    ['keys' => array_values($unknown)]);
+            } catch (Throwable $e) {
+                // no logger yet: the options still apply
+            }
+        }
+        $tls = array_intersect_key($ssl, array_flip(self::TLS_KEYS));
+
+        return $tls === [] ? true : $tls;
     }
 
     /**

@@ -244,7 +244,7 @@ final class SlotLocking
             $this->service = $this->app->make(SlotLockService::class);
             $this->flow = $this->app->make(AvailabilityWithLock::class);
         } catch (Throwable $e) {
-            // a configuration the service refuses (TLS, a bad prefix): book as before, and say so
+            // a configuration the service refuses (a bad prefix, TLS over a unix socket): book as before, and say so
             $this->on = false;
             $this->why = 'slot locking is off, its configuration was refused: ' . $e->getMessage();
             $this->service = $this->flow = null;
