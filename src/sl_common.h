@@ -43,6 +43,11 @@ void sl_error_set(sl_error *err, sl_status code, const char *fmt, ...)
     ;
 void sl_error_clear(sl_error *err);
 
+/* Overwrites a secret (a password, a key passphrase) with NULs, then frees it; NULL is fine. */
+void sl_free_secret(char *s);
+/* strdup(s), NULL for NULL; sets *failed when out of memory. */
+char *sl_strdup_or_null(const char *s, int *failed);
+
 /* Does the code mean the connection itself failed (vs. a refused command)? */
 static inline int sl_status_is_connection(sl_status s)
 {

@@ -35,7 +35,7 @@ void sl_endpoint_init(sl_endpoint *ep)
     ep->timeout = SL_DEFAULT_TIMEOUT;
 }
 
-static void free_secret(char *s)
+void sl_free_secret(char *s)
 {
     if (s) {
         volatile char *p = s;
@@ -51,12 +51,12 @@ void sl_endpoint_free(sl_endpoint *ep)
     free(ep->host);
     free(ep->socket);
     free(ep->username);
-    free_secret(ep->password);
+    sl_free_secret(ep->password);
     sl_tls_opts_free(ep->tls);
     sl_endpoint_init(ep);
 }
 
-static char *dup_or_null(const char *s, int *failed)
+char *sl_strdup_or_null(const char *s, int *failed)
 {
     char *d;
 
@@ -75,10 +75,10 @@ sl_status sl_endpoint_copy(sl_endpoint *dst, const sl_endpoint *src)
     int failed = 0;
 
     *dst = *src;
-    dst->host = dup_or_null(src->host, &failed);
-    dst->socket = dup_or_null(src->socket, &failed);
-    dst->username = dup_or_null(src->username, &failed);
-    dst->password = dup_or_null(src->password, &failed);
+    dst->host = sl_strdup_or_null(src->host, &failed);
+    dst->socket = sl_strdup_or_null(src->socket, &failed);
+    dst->username = sl_strdup_or_null(src->username, &failed);
+    dst->password = sl_strdup_or_null(src->password, &failed);
     dst->tls = sl_tls_opts_copy(src->tls, &failed);
     if (failed) {
         sl_endpoint_free(dst);
@@ -107,7 +107,7 @@ sl_status sl_endpoint_set(char **field, const char *s, size_t len, const char *n
         return SL_OK;
     }
     if (*field) {
-        free_secret(*field);
+        sl_free_secret(*field);
     }
     *field = copy;
     return SL_OK;
@@ -263,13 +263,13 @@ static sl_status parse_userinfo(const char *s, size_t len, sl_endpoint *ep, sl_e
     }
     free(ep->username);
     ep->username = user;
-    free_secret(ep->password);
+    sl_free_secret(ep->password);
     ep->password = pass;
     return SL_OK;
 
 fail:
     free(user);
-    free_secret(pass);
+    sl_free_secret(pass);
     if (bad) {
         sl_error_set(err, SL_ERR_ARG, "DSN credentials hold an invalid percent escape");
         return SL_ERR_ARG;

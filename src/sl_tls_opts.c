@@ -33,17 +33,6 @@ sl_tls_opts *sl_tls_opts_new(void)
     return o;
 }
 
-static void free_secret(char *s)
-{
-    if (s) {
-        volatile char *p = s;
-        while (*p) {
-            *p++ = '\0';
-        }
-        free(s);
-    }
-}
-
 void sl_tls_opts_free(sl_tls_opts *o)
 {
     if (!o) {
@@ -53,23 +42,10 @@ void sl_tls_opts_free(sl_tls_opts *o)
     free(o->capath);
     free(o->local_cert);
     free(o->local_pk);
-    free_secret(o->passphrase);
+    sl_free_secret(o->passphrase);
     free(o->peer_name);
     free(o->ciphers);
     free(o);
-}
-
-static char *dup_field(const char *s, int *failed)
-{
-    char *d;
-
-    if (!s) {
-        return NULL;
-    }
-    if (!(d = strdup(s))) {
-        *failed = 1;
-    }
-    return d;
 }
 
 sl_tls_opts *sl_tls_opts_copy(const sl_tls_opts *src, int *failed)
@@ -85,13 +61,13 @@ sl_tls_opts *sl_tls_opts_copy(const sl_tls_opts *src, int *failed)
         return NULL;
     }
     *o = *src;
-    o->cafile = dup_field(src->cafile, &bad);
-    o->capath = dup_field(src->capath, &bad);
-    o->local_cert = dup_field(src->local_cert, &bad);
-    o->local_pk = dup_field(src->local_pk, &bad);
-    o->passphrase = dup_field(src->passphrase, &bad);
-    o->peer_name = dup_field(src->peer_name, &bad);
-    o->ciphers = dup_field(src->ciphers, &bad);
+    o->cafile = sl_strdup_or_null(src->cafile, &bad);
+    o->capath = sl_strdup_or_null(src->capath, &bad);
+    o->local_cert = sl_strdup_or_null(src->local_cert, &bad);
+    o->local_pk = sl_strdup_or_null(src->local_pk, &bad);
+    o->passphrase = sl_strdup_or_null(src->passphrase, &bad);
+    o->peer_name = sl_strdup_or_null(src->peer_name, &bad);
+    o->ciphers = sl_strdup_or_null(src->ciphers, &bad);
     if (bad) {
         sl_tls_opts_free(o);
         *failed = 1;
