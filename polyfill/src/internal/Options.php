@@ -238,7 +238,7 @@ final class Options
     }
 
     /**
-     * Option "tls" (src/sl_tls_opts.c): true/false, or PHP ssl-context names. Returns the TLS
+     * Option "tls" (src/sl_options.c): true/false, or PHP ssl-context names. Returns the TLS
      * options (null: plain), starting from $tls.
      */
     private static function tlsOptions(#[\SensitiveParameter] mixed $value, ?array $tls): ?array
