@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define SL_VERSION "0.1.0"
 
@@ -44,9 +46,31 @@ void sl_error_set(sl_error *err, sl_status code, const char *fmt, ...)
 void sl_error_clear(sl_error *err);
 
 /* Overwrites a secret (a password, a key passphrase) with NULs, then frees it; NULL is fine. */
-void sl_free_secret(char *s);
+static inline void sl_free_secret(char *s)
+{
+    if (s) {
+        volatile char *p = s;
+        while (*p) {
+            *p++ = '\0';
+        }
+        free(s);
+    }
+}
+
 /* strdup(s), NULL for NULL; sets *failed when out of memory. */
-char *sl_strdup_or_null(const char *s, int *failed);
+static inline char *sl_strdup_or_null(const char *s, int *failed)
+{
+    char *d;
+
+    if (!s) {
+        return NULL;
+    }
+    d = strdup(s);
+    if (!d) {
+        *failed = 1;
+    }
+    return d;
+}
 
 /* Does the code mean the connection itself failed (vs. a refused command)? */
 static inline int sl_status_is_connection(sl_status s)

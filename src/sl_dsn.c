@@ -35,17 +35,6 @@ void sl_endpoint_init(sl_endpoint *ep)
     ep->timeout = SL_DEFAULT_TIMEOUT;
 }
 
-void sl_free_secret(char *s)
-{
-    if (s) {
-        volatile char *p = s;
-        while (*p) {
-            *p++ = '\0';
-        }
-        free(s);
-    }
-}
-
 void sl_endpoint_free(sl_endpoint *ep)
 {
     free(ep->host);
@@ -54,20 +43,6 @@ void sl_endpoint_free(sl_endpoint *ep)
     sl_free_secret(ep->password);
     sl_tls_opts_free(ep->tls);
     sl_endpoint_init(ep);
-}
-
-char *sl_strdup_or_null(const char *s, int *failed)
-{
-    char *d;
-
-    if (!s) {
-        return NULL;
-    }
-    d = strdup(s);
-    if (!d) {
-        *failed = 1;
-    }
-    return d;
 }
 
 sl_status sl_endpoint_copy(sl_endpoint *dst, const sl_endpoint *src)
