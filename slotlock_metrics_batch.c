@@ -19,14 +19,6 @@
 
 #include "slotlock_private.h"
 
-int64_t slotlock_metrics_clock_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* A forked child starts with its parent's unflushed counts, which the parent
  * writes: they are dropped at the fork (in the forking thread, whose globals
  * these are), so every process writes only what it counted itself. */
@@ -59,7 +51,7 @@ bool slotlock_metrics_flush(slotlock_service_obj *intern, sl_error *err)
     sl_metrics *m = slotlock_metrics_own();
 
     sl_metrics_sync(m, &SLOTLOCK_G(stats));
-    m->since_ms = slotlock_metrics_clock_us() / 1000;
+    m->since_ms = sl_now_ms();
     return sl_metrics_flush(m, &intern->topo, intern->locker.prefix, (int64_t)time(NULL),
                             (long)SLOTLOCK_G(metrics_retention), err) == SL_OK;
 }
@@ -68,7 +60,7 @@ void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const
                                int64_t started_us)
 {
     sl_metrics *m = slotlock_metrics_own();
-    int64_t now_us = slotlock_metrics_clock_us();
+    int64_t now_us = sl_now_us();
     sl_error err;
 
     if (rc == SL_OK) {

@@ -89,7 +89,7 @@ static sl_status acquire_groups(slotlock_service_obj *intern, sl_keylist *keys, 
     zval arr;
     sl_status rc;
 
-    int64_t started_us = slotlock_metrics_clock_us();
+    int64_t started_us = sl_now_us();
 
     rc = sl_lock_acquire(&intern->locker, keys, groups, n_groups, ZSTR_VAL(owner), ZSTR_LEN(owner), ttl_ms, res,
                          err);

@@ -62,7 +62,6 @@ void slotlock_metrics_minfo(void);
 
 /* ---- slotlock_metrics_batch.c: the process's metrics batch, below the lock operations ---- */
 /* A monotonic clock, microseconds. */
-int64_t slotlock_metrics_clock_us(void);
 /* After every acquire: latency, refusals, and the batch when it is due. */
 void slotlock_metrics_acquired(slotlock_service_obj *intern, sl_status rc, const sl_acquire_result *res,
                                int64_t started_us);

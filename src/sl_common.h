@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SL_VERSION "0.1.0"
 
@@ -44,6 +45,20 @@ void sl_error_set(sl_error *err, sl_status code, const char *fmt, ...)
 #endif
     ;
 void sl_error_clear(sl_error *err);
+
+/* CLOCK_MONOTONIC now: every deadline, timeout and latency of the core and the glue. */
+static inline int64_t sl_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static inline int64_t sl_now_ms(void)
+{
+    return sl_now_us() / 1000;
+}
 
 /* Overwrites a secret (a password, a key passphrase) with NULs, then frees it; NULL is fine. */
 static inline void sl_free_secret(char *s)

@@ -12,7 +12,6 @@
 
 #include "sl_conn.h"
 
-static int64_t now_ms(void);
 
 /* getpid() is a system call on current glibc, and connections check it on
  * every command: cache it, and refresh the cache in the child of a fork. */
@@ -436,7 +435,7 @@ sl_status sl_node_connect(sl_node *node, sl_error *err)
         }
     }
 
-    deadline = now_ms() + (int64_t)(ep->timeout * 1000.0);
+    deadline = sl_now_ms() + (int64_t)(ep->timeout * 1000.0);
     errno = 0;
     ctx = ep->socket ? redisConnectUnixWithTimeout(ep->socket, tv) : redisConnectWithTimeout(ep->host, ep->port, tv);
     saved_errno = errno;
@@ -594,7 +593,7 @@ static int conn_send(sl_node *node, const char *buf, size_t len)
     sl_conn *c = node->conn;
 
     if (c->tls) {
-        if (sl_tls_write(c->tls, buf, len, now_ms() + (int64_t)(node->ep.timeout * 1000.0), c->ctx->errstr,
+        if (sl_tls_write(c->tls, buf, len, sl_now_ms() + (int64_t)(node->ep.timeout * 1000.0), c->ctx->errstr,
                          sizeof(c->ctx->errstr)) != 0) {
             ctx_fail(c->ctx, REDIS_ERR_IO, c->ctx->errstr, errno == ETIMEDOUT);
             return -1;
@@ -639,7 +638,7 @@ sl_status sl_node_append(sl_node *node, int argc, const char **argv, const size_
 static int tls_read_reply(sl_node *node, void **out)
 {
     sl_conn *c = node->conn;
-    int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
+    int64_t deadline = sl_now_ms() + (int64_t)(node->ep.timeout * 1000.0);
 
     *out = NULL;
     for (;;) {
@@ -791,7 +790,7 @@ static int read_simple(redisContext *ctx, void **out, int *intr)
 static int read_reply(sl_node *node, void **out)
 {
     redisContext *ctx = node->conn->ctx;
-    int64_t deadline = now_ms() + (int64_t)(node->ep.timeout * 1000.0);
+    int64_t deadline = sl_now_ms() + (int64_t)(node->ep.timeout * 1000.0);
     int shortened = 0, rc = 0, first = 1, intr = 0;
 
     if (node->conn->tls) {
@@ -823,7 +822,7 @@ static int read_reply(sl_node *node, void **out)
         }
         intr = 0;
         if (errno == EINTR || shortened) {
-            int64_t left = deadline - now_ms();
+            int64_t left = deadline - sl_now_ms();
             struct timeval tv;
 
             if (left <= 0) {
@@ -918,14 +917,6 @@ sl_status sl_node_command(sl_node *node, int argc, const char **argv, const size
     return rc;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, const size_t *lens,
                       redisReply **replies, sl_error *errs, double timeout)
 {
@@ -955,10 +946,10 @@ void sl_nodes_command(sl_node **nodes, size_t n, int argc, const char **argv, co
 
     /* The wait starts once every command is out: a slow connect or
      * handshake of one node must not eat the others' time. */
-    deadline = now_ms() + (int64_t)(timeout * 1000.0);
+    deadline = sl_now_ms() + (int64_t)(timeout * 1000.0);
     while (waiting > 0) {
         size_t k, still = 0;
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - sl_now_ms();
         int rc, last = left <= 0;
 
         if (last) {

@@ -320,14 +320,6 @@ static void free_replies(redisReply **replies, size_t n)
     }
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- Operations ------------------------------------------------------------ */
 
 /* Quorum acquire: majority on one candidate wins; the rest is rolled back. */
@@ -340,7 +332,7 @@ static sl_status quorum_acquire(sl_locker *lk, const sl_keylist *keys, const siz
     int ok[SL_MAX_NODES];
     size_t n = lk->topo->n_nodes, answered, i, g, best_votes = 0, majority = sl_topology_majority(lk->topo);
     long best = -1;
-    int64_t start = mono_ms(), elapsed, validity;
+    int64_t start = sl_now_ms(), elapsed, validity;
     sl_status rc;
 
     sl_error errs[SL_MAX_NODES];
@@ -373,7 +365,7 @@ static sl_status quorum_acquire(sl_locker *lk, const sl_keylist *keys, const siz
             best = (long)g;
         }
     }
-    elapsed = mono_ms() - start;
+    elapsed = sl_now_ms() - start;
     validity = ttl_ms - elapsed - (int64_t)((double)ttl_ms * lk->topo->drift_factor) - 2;
 
     memset(res, 0, sizeof(*res));
@@ -767,7 +759,7 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
     if (lk_quorum(lk)) {
         redisReply *replies[SL_MAX_NODES];
         size_t answered, i, yes = 0, taken = 0;
-        int64_t start = mono_ms();
+        int64_t start = sl_now_ms();
         rc = lk_run_all(lk, SL_SCRIPT_EXTEND, &kv, 2, args, arg_lens, replies, &answered, err);
         if (rc == SL_OK) {
             *fence = 0;
@@ -785,7 +777,7 @@ sl_status sl_lock_extend(sl_locker *lk, const sl_keylist *keys, const char *owne
             }
             free_replies(replies, lk->topo->n_nodes);
             if (yes >= sl_topology_majority(lk->topo) &&
-                ttl_ms - (mono_ms() - start) - (int64_t)((double)ttl_ms * lk->topo->drift_factor) - 2 > 0) {
+                ttl_ms - (sl_now_ms() - start) - (int64_t)((double)ttl_ms * lk->topo->drift_factor) - 2 > 0) {
                 *code = SL_EXTEND_OK;
             } else {
                 *code = taken ? SL_EXTEND_TAKEN : SL_EXTEND_LOST;

@@ -18,14 +18,6 @@
 #include <sys/socket.h>
 #endif
 
-int64_t sl_tls_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 #ifndef SL_HAVE_OPENSSL
 
 sl_status sl_tls_open(sl_tls **out, int fd, const sl_tls_opts *o, const char *host, int64_t deadline_ms,
@@ -179,7 +171,7 @@ static int wait_fd(int fd, short events, int64_t deadline_ms)
     struct pollfd p;
 
     for (;;) {
-        int64_t left = deadline_ms - sl_tls_now_ms();
+        int64_t left = deadline_ms - sl_now_ms();
         int rc;
 
         if (left < 0) {

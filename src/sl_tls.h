@@ -76,7 +76,5 @@ ssize_t sl_tls_read(sl_tls *t, char *buf, size_t size, int64_t deadline_ms, int 
 /* Decrypted bytes waiting in the session (readable without the socket). */
 int sl_tls_pending(const sl_tls *t);
 
-/* CLOCK_MONOTONIC now, milliseconds. */
-int64_t sl_tls_now_ms(void);
 
 #endif

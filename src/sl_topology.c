@@ -554,21 +554,13 @@ static sl_status sentinel_discover(sl_topology *t, int *changed, sl_error *err)
     return rc;
 }
 
-static int64_t mono_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static sl_status sentinel_run(sl_topology *t, sl_script_id id, size_t nkeys, const char *const *keys,
                               const size_t *key_lens, size_t nargs, const char *const *args,
                               const size_t *arg_lens, redisReply **reply, sl_error *err)
 {
     int changed = 0, attempt;
     sl_status rc = SL_OK;
-    int64_t now = mono_now_ms();
+    int64_t now = sl_now_ms();
 
     if (t->n_nodes == 0) {
         if ((rc = sentinel_discover(t, &changed, err)) != SL_OK) {
@@ -602,7 +594,7 @@ static sl_status sentinel_run(sl_topology *t, sl_script_id id, size_t nkeys, con
         if (!changed) {
             sl_node_close(t->nodes[0]);
         }
-        t->discovered_at_ms = mono_now_ms();
+        t->discovered_at_ms = sl_now_ms();
         SL_STAT_INC(t->stats, reconnects, 1);
     }
     return rc;
